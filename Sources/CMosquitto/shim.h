@@ -1,0 +1,5 @@
+#ifndef SCADA_CMOSQUITTO_SHIM_H
+#define SCADA_CMOSQUITTO_SHIM_H
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#endif
