@@ -5,10 +5,31 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// A service: one library module holding everything, plus a thin executable.
+func service(_ module: String, executable: String, dependencies: [Target.Dependency]) -> [Target] {
+    [
+        .target(name: module, dependencies: dependencies + ["SCADACore", "SCADAOps", log, metrics, lifecycle],
+                swiftSettings: strict),
+        .executableTarget(name: executable, dependencies: [.target(name: module)], swiftSettings: strict),
+    ]
+}
+
 let package = Package(
     name: "scada",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "plc-simulator", targets: ["plc-simulator"]),
+        .executable(name: "preprocessor", targets: ["preprocessor"]),
+        .executable(name: "db-interface", targets: ["db-interface"]),
+        .executable(name: "anomaly-detector", targets: ["anomaly-detector"]),
+        .executable(name: "api-gateway", targets: ["api-gateway"]),
+        .executable(name: "scadactl", targets: ["scadactl"]),
         .library(name: "SCADAMQTT", targets: ["SCADAMQTT"]),
         .library(name: "SCADAKafka", targets: ["SCADAKafka"]),
         .library(name: "SCADAMongo", targets: ["SCADAMongo"]),
@@ -16,32 +37,54 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
-        // C libraries, confined to one client module each.
+        // C libraries, each confined to one client module.
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
 
         // Protocol clients: Swift APIs over the C libraries.
-        .target(name: "SCADAMQTT", dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "SCADAKafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "SCADAMongo", dependencies: ["CMongoC", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "SCADAMQTT", dependencies: ["CMosquitto", log], swiftSettings: strict),
+        .target(name: "SCADAKafka", dependencies: ["CRdKafka", log], swiftSettings: strict),
+        .target(name: "SCADAMongo", dependencies: ["CMongoC", log], swiftSettings: strict),
 
-        // Shared vocabulary: configuration, topics, the canonical telemetry record.
-        .target(name: "SCADACore", dependencies: [
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Yams", package: "Yams"),
+        // Shared vocabulary: configuration, logging, topic and collection names.
+        .target(name: "SCADACore", dependencies: [log, .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+
+        // Operations surface of every service: /healthz, /readyz, /metrics, graceful lifecycle.
+        .target(name: "SCADAOps", dependencies: [
+            "SCADACore", log, metrics, lifecycle, hummingbird,
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
+    ]
+    + service("PLCSimulator", executable: "plc-simulator",
+              dependencies: ["SCADAMQTT", argumentParser, .product(name: "GRDB", package: "GRDB.swift")])
+    + service("Preprocessor", executable: "preprocessor", dependencies: ["SCADAMQTT", "SCADAKafka"])
+    + service("DBInterface", executable: "db-interface", dependencies: ["SCADAKafka", "SCADAMongo"])
+    + service("AnomalyDetector", executable: "anomaly-detector", dependencies: ["SCADAKafka"])
+    + service("APIGateway", executable: "api-gateway", dependencies: ["SCADAMQTT", "SCADAKafka", "SCADAMongo", hummingbird])
+    + [
+        // Operator and deployment CLI.
+        .target(name: "SCADACtl", dependencies: ["SCADACore", "SCADAKafka", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "scadactl", dependencies: ["SCADACtl"], swiftSettings: strict),
 
         // Starts real servers (mosquitto, tansu, nx-27017) on free loopback ports for tests.
-        .target(name: "SCADATestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "SCADATestSupport", dependencies: [log], swiftSettings: strict),
 
         .testTarget(name: "SCADAMQTTTests", dependencies: ["SCADAMQTT", "SCADATestSupport"], swiftSettings: strict),
         .testTarget(name: "SCADAKafkaTests", dependencies: ["SCADAKafka", "SCADATestSupport"], swiftSettings: strict),
         .testTarget(name: "SCADAMongoTests", dependencies: ["SCADAMongo", "SCADATestSupport"], swiftSettings: strict),
-        .testTarget(name: "SCADACoreTests", dependencies: ["SCADACore"], swiftSettings: strict),
+        .testTarget(name: "SCADACoreTests", dependencies: ["SCADACore", "SCADAOps", hummingbird,
+                                                         .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,37 @@
+# Two set-up commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+export SCADA_VENV := $(VENV)
+# librdkafka >= 2.2 at run time (Debian 12 ships 2.0.2; see ../shared/INFRA.md).
+export LD_LIBRARY_PATH := $(VENV)/rdkafka$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+SWIFT_BUILD_FLAGS ?=
+TEST_FILTER ?=
+
+.PHONY: setup build release run test test-unit bench manifests clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@swift build $(SWIFT_BUILD_FLAGS)
+
+release: setup
+	@swift build -c release $(SWIFT_BUILD_FLAGS)
+
+## Runs the whole pipeline locally: mosquitto, tansu, nx-27017 and every service. Ctrl-C stops all.
+run: setup
+	@swift build -c release $(SWIFT_BUILD_FLAGS) 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' | grep -v '^\[' || true
+	@bash scripts/run-local.sh "$$(swift build -c release --show-bin-path)"
+
+## Runs every test: unit tests and integration tests against real servers.
+test: setup
+	@bash scripts/test.sh $(TEST_FILTER)
+
+## Benchmarks: figures printed as medians of several runs next to a same-run baseline.
+bench: setup
+	@swift build -c release $(SWIFT_BUILD_FLAGS)
+	@bash scripts/bench.sh "$$(swift build -c release --show-bin-path)"
+
+clean:
+	@rm -rf .build .run

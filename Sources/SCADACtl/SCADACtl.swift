@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `scadactl`: operator and deployment commands.
+public struct SCADACtl: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "scadactl",
+        abstract: "Operate a SCADA platform deployment.",
+        subcommands: [])
+
+    public init() {}
+}

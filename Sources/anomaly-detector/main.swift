@@ -1,0 +1,3 @@
+import AnomalyDetector
+
+try await AnomalyDetectorService.main()

@@ -1,0 +1,3 @@
+import APIGateway
+
+try await APIGatewayService.main()

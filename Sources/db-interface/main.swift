@@ -1,0 +1,3 @@
+import DBInterface
+
+try await DBInterfaceService.main()

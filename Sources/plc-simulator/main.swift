@@ -1,0 +1,3 @@
+import PLCSimulator
+
+try await PLCSimulatorService.main()

@@ -1,0 +1,3 @@
+import Preprocessor
+
+try await PreprocessorService.main()

@@ -1,0 +1,3 @@
+import SCADACtl
+
+await SCADACtl.main()
