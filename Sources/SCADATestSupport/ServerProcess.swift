@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a test server could not be started, with the command that fixes it when one exists.
 public struct TestServerError: Error, CustomStringConvertible {
@@ -8,8 +11,9 @@ public struct TestServerError: Error, CustomStringConvertible {
 
 /// A child process running a real server for the duration of a test.
 ///
-/// The process is killed when `stop()` is called or when the object is released,
-/// so a failing test never leaves a server behind.
+/// Spawned with `posix_spawn` and a clean signal mask (a test runner may block SIGTERM, which a
+/// child would inherit), so `stop()` is a real graceful shutdown. The process is killed when the
+/// object is released, so a failing test never leaves a server behind.
 public final class ServerProcess: @unchecked Sendable {
     public let name: String
     public let executable: String
@@ -17,7 +21,7 @@ public final class ServerProcess: @unchecked Sendable {
     public let logFile: URL
     private let environment: [String: String]
     private let lock = NSLock()
-    private var process: Process?
+    private var childPID: pid_t?
 
     public init(name: String, executable: String, arguments: [String], environment: [String: String] = [:], logFile: URL) {
         self.name = name
@@ -30,46 +34,41 @@ public final class ServerProcess: @unchecked Sendable {
     /// Launches the process, appending its output to `logFile`.
     public func launch() throws {
         try lock.withLock {
-            guard process == nil else { return }
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: logFile)
-            handle.seekToEndOfFile()
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: executable)
-            child.arguments = arguments
+            if let pid = childPID, Self.isAlive(pid) { return }
             var env = ProcessInfo.processInfo.environment
             for (key, value) in environment { env[key] = value }
-            child.environment = env
-            child.standardOutput = handle
-            child.standardError = handle
-            child.standardInput = FileHandle.nullDevice
-            try child.run()
-            process = child
+            childPID = try Self.spawn(executable, arguments: arguments, environment: env, log: logFile.path)
         }
     }
 
     /// Whether the process is still running.
-    public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
+    public var isRunning: Bool { lock.withLock { childPID.map(Self.isAlive) ?? false } }
 
     /// Process id of the running server, if any.
-    public var pid: Int32? { lock.withLock { process.map { $0.processIdentifier } } }
+    public var pid: Int32? { lock.withLock { childPID } }
 
     /// Stops the server: SIGTERM, then SIGKILL if it is still alive after `grace` seconds.
-    public func stop(grace: TimeInterval = 5) {
-        guard let child = lock.withLock({ () -> Process? in defer { process = nil }; return process }) else { return }
-        guard child.isRunning else { return }
-        child.terminate()
+    public func stop(grace: TimeInterval = 10) {
+        guard let pid = takePID() else { return }
+        kill(pid, SIGCONT)
+        kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
-        while child.isRunning && Date() < deadline { usleep(20_000) }
-        if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-        child.waitUntilExit()
+        while Self.isAlive(pid) && Date() < deadline { usleep(20_000) }
+        if Self.isAlive(pid) {
+            kill(pid, SIGKILL)
+            while Self.isAlive(pid) { usleep(10_000) }
+        }
     }
 
     /// Kills the server at once (SIGKILL), as a crash would.
     public func kill9() {
-        guard let child = lock.withLock({ () -> Process? in defer { process = nil }; return process }) else { return }
-        if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-        child.waitUntilExit()
+        guard let pid = takePID() else { return }
+        kill(pid, SIGKILL)
+        while Self.isAlive(pid) { usleep(10_000) }
+    }
+
+    private func takePID() -> pid_t? {
+        lock.withLock { () -> pid_t? in defer { childPID = nil }; return childPID }
     }
 
     /// The last lines of the server's log, for failure messages.
@@ -79,8 +78,51 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if let child = process, child.isRunning {
-            kill(child.processIdentifier, SIGKILL)
+        if let pid = childPID, Self.isAlive(pid) {
+            kill(pid, SIGKILL)
+            _ = Self.isAlive(pid)
         }
+    }
+
+    /// True while `pid` runs; reaps it once it has exited.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == 0 { return true }
+        return false
+    }
+
+    private static func spawn(_ path: String, arguments: [String], environment: [String: String], log: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        guard rc == 0 else {
+            throw TestServerError("cannot start \(path): \(String(cString: strerror(rc)))")
+        }
+        return pid
     }
 }
