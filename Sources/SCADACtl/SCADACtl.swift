@@ -5,7 +5,7 @@ public struct SCADACtl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "scadactl",
         abstract: "Operate a SCADA platform deployment.",
-        subcommands: [])
+        subcommands: [TopicsCommand.self, StatusCommand.self])
 
     public init() {}
 }

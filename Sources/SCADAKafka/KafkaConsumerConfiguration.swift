@@ -1,0 +1,66 @@
+/// Where a consumer group starts on a partition without a committed offset.
+public enum KafkaOffsetReset: String, Sendable {
+    case earliest, latest
+}
+
+/// Settings of a ``KafkaConsumer``. Offsets are only ever committed by the application
+/// (`enable.auto.commit` and `enable.auto.offset.store` are always false).
+public struct KafkaConsumerConfiguration: Sendable {
+    /// `bootstrap.servers`: comma-separated `host:port` list.
+    public var bootstrapServers: String
+    /// `group.id`: members of one group share the partitions and the committed offsets.
+    public var groupID: String
+    /// Topics to subscribe to.
+    public var topics: [String]
+    /// `session.timeout.ms`. tansu takes about half of it to complete a group join, so tests use ~6000.
+    public var sessionTimeoutMilliseconds: Int
+    /// `heartbeat.interval.ms`; `nil` means a third of the session timeout, at most 3000.
+    public var heartbeatIntervalMilliseconds: Int?
+    /// `auto.offset.reset`.
+    public var autoOffsetReset: KafkaOffsetReset
+    /// Largest batch `messages` takes from librdkafka at once (also the sequence's buffer bound).
+    public var maxPollRecords: Int
+    /// `client.id`.
+    public var clientID: String
+    /// Further librdkafka properties, applied verbatim after the ones above (so they win),
+    /// except the two offset-commit properties, which are forced off.
+    public var extra: [String: String]
+
+    public init(
+        bootstrapServers: String,
+        groupID: String,
+        topics: [String],
+        sessionTimeoutMilliseconds: Int = 45_000,
+        heartbeatIntervalMilliseconds: Int? = nil,
+        autoOffsetReset: KafkaOffsetReset = .earliest,
+        maxPollRecords: Int = 500,
+        clientID: String = "scada",
+        extra: [String: String] = [:]
+    ) {
+        self.bootstrapServers = bootstrapServers
+        self.groupID = groupID
+        self.topics = topics
+        self.sessionTimeoutMilliseconds = sessionTimeoutMilliseconds
+        self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
+        self.autoOffsetReset = autoOffsetReset
+        self.maxPollRecords = maxPollRecords
+        self.clientID = clientID
+        self.extra = extra
+    }
+
+    /// The librdkafka properties, in the order they are applied.
+    var properties: [(key: String, value: String)] {
+        let heartbeat = heartbeatIntervalMilliseconds ?? min(3000, max(100, sessionTimeoutMilliseconds / 3))
+        return [
+            ("bootstrap.servers", bootstrapServers),
+            ("group.id", groupID),
+            ("client.id", clientID),
+            ("session.timeout.ms", String(sessionTimeoutMilliseconds)),
+            ("heartbeat.interval.ms", String(heartbeat)),
+            ("auto.offset.reset", autoOffsetReset.rawValue),
+            ("enable.partition.eof", "false"),
+        ]
+        + extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        + [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")]
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import SCADAKafka
+import SCADATestSupport
+
+/// A quiet logger for tests (librdkafka errors still show); `SCADA_KAFKA_TEST_LOG=debug|info|...` changes the level.
+let testLogger: Logger = {
+    var logger = Logger(label: "scada.kafka.test")
+    logger.logLevel = ProcessInfo.processInfo.environment["SCADA_KAFKA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+    return logger
+}()
+
+/// For clients that are meant to fail to connect (no broker on purpose).
+let silentLogger: Logger = {
+    var logger = Logger(label: "scada.kafka.test.offline")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// A name nobody else uses, for topics and groups.
+func uniqueName(_ prefix: String) -> String {
+    "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+}
+
+/// Runs `body` against a fresh tansu broker that is shut down afterwards.
+func withBroker<T>(_ body: (KafkaServer) async throws -> T) async throws -> T {
+    let server = try await KafkaServer.start()
+    defer { server.shutdown() }
+    return try await body(server)
+}
+
+/// A consumer with a short session timeout (tansu needs about half of it to complete a join).
+func makeConsumer(_ server: KafkaServer, group: String, topics: [String]) throws -> KafkaConsumer {
+    try KafkaConsumer(
+        configuration: KafkaConsumerConfiguration(bootstrapServers: server.bootstrapServers, groupID: group, topics: topics,
+                                                  sessionTimeoutMilliseconds: 6000),
+        logger: testLogger)
+}
+
+func makeProducer(_ server: KafkaServer, messageTimeoutMilliseconds: Int = 30_000) throws -> KafkaProducer {
+    try KafkaProducer(
+        configuration: KafkaProducerConfiguration(bootstrapServers: server.bootstrapServers,
+                                                  messageTimeoutMilliseconds: messageTimeoutMilliseconds),
+        logger: testLogger)
+}
+
+extension KafkaConsumer {
+    /// Polls until `count` messages arrived (never more) or `timeout` passed.
+    func consume(count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaConsumerMessage] {
+        let deadline = ContinuousClock.now + timeout
+        var messages: [KafkaConsumerMessage] = []
+        while messages.count < count && ContinuousClock.now < deadline {
+            messages += try await poll(maxMessages: count - messages.count, timeout: .milliseconds(500))
+        }
+        return messages
+    }
+
+    /// Everything that arrives within `window` (to prove nothing more is coming).
+    func drain(for window: Duration) async throws -> [KafkaConsumerMessage] {
+        let deadline = ContinuousClock.now + window
+        var messages: [KafkaConsumerMessage] = []
+        while ContinuousClock.now < deadline {
+            messages += try await poll(maxMessages: 500, timeout: .milliseconds(200))
+        }
+        return messages
+    }
+}
+
+extension Array where Element == UInt8 {
+    var text: String { String(decoding: self, as: UTF8.self) }
+}
+
+extension String {
+    var bytes: [UInt8] { Array(utf8) }
+}
