@@ -66,7 +66,7 @@ let package = Package(
         ], swiftSettings: strict),
     ]
     + service("PLCSimulator", executable: "plc-simulator",
-              dependencies: ["SCADAMQTT", argumentParser, .product(name: "GRDB", package: "GRDB.swift")])
+              dependencies: ["SCADAMQTT", argumentParser, .product(name: "GRDB", package: "GRDB.swift"), hummingbird])
     + service("Preprocessor", executable: "preprocessor", dependencies: ["SCADAMQTT", "SCADAKafka"])
     + service("DBInterface", executable: "db-interface", dependencies: ["SCADAKafka", "SCADAMongo"])
     + service("AnomalyDetector", executable: "anomaly-detector", dependencies: ["SCADAKafka"])
@@ -74,7 +74,7 @@ let package = Package(
     + [
         // Operator and deployment CLI.
         .target(name: "SCADACtl", dependencies: ["SCADACore", "SCADAKafka", argumentParser], swiftSettings: strict),
-        .executableTarget(name: "scadactl", dependencies: ["SCADACtl"], swiftSettings: strict),
+        .executableTarget(name: "scadactl", dependencies: ["SCADACtl", argumentParser], swiftSettings: strict),
 
         // Starts real servers (mosquitto, tansu, nx-27017) on free loopback ports for tests.
         .target(name: "SCADATestSupport", dependencies: [log], swiftSettings: strict),

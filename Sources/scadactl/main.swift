@@ -1,3 +1,9 @@
+import ArgumentParser
 import SCADACtl
 
-await SCADACtl.main()
+/// Runs an async root command (resolves to `AsyncParsableCommand.main()`, not the synchronous one).
+func runAsync<Command: AsyncParsableCommand>(_ command: Command.Type) async {
+    await command.main()
+}
+
+await runAsync(SCADACtl.self)
