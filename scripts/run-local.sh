@@ -45,6 +45,7 @@ persistence true
 persistence_location $run/mosquitto/
 max_queued_messages 100000
 log_dest stdout
+$( [ "$(id -u)" -eq 0 ] && echo "user root" )
 CONF
   start mosquitto mosquitto -c "$run/mosquitto.conf"; wait_port 1883 mosquitto || exit 1
 fi

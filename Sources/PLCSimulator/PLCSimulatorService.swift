@@ -1,12 +1,11 @@
-import SCADAOps
-
-/// The plc-simulator service. Its pipeline lands with its own issue; until then it runs as a placeholder.
+/// The plc-simulator service: entry point of the `plc-simulator` executable.
 public enum PLCSimulatorService {
     public static let name = "plc-simulator"
     /// Default health/metrics port when neither the config file nor SCADA_HTTP_PORT sets one.
     public static let defaultHTTPPort = 8084
 
+    /// Parses the command line and runs `run` (default) or `load`.
     public static func main() async throws {
-        try await PlaceholderService.main(service: name, defaultHTTPPort: defaultHTTPPort)
+        await PLCSimulatorCommand.main()
     }
 }

@@ -24,7 +24,7 @@ public final class MosquittoServer: Sendable {
             "log_dest stdout",
             "log_type error",
             "log_type warning",
-        ] + extraConfig).joined(separator: "\n") + "\n"
+        ] + (getuid() == 0 ? ["user root"] : []) + extraConfig).joined(separator: "\n") + "\n"
         let configURL = directory.appendingPathComponent("mosquitto.conf")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         let process = ServerProcess(name: "mosquitto", executable: binary, arguments: ["-c", configURL.path],
