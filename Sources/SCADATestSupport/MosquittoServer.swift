@@ -54,6 +54,9 @@ public final class MosquittoServer: Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// Process id of the broker while it runs.
+    public var pid: Int32? { process.pid }
+
     /// Stops the broker and removes its directory.
     public func shutdown() {
         process.stop()

@@ -37,7 +37,9 @@ public final class ServerProcess: @unchecked Sendable {
             if let pid = childPID, Self.isAlive(pid) { return }
             var env = ProcessInfo.processInfo.environment
             for (key, value) in environment { env[key] = value }
-            childPID = try Self.spawn(executable, arguments: arguments, environment: env, log: logFile.path)
+            let pid = try Self.spawn(executable, arguments: arguments, environment: env, log: logFile.path)
+            childPID = pid
+            LiveChildren.shared.insert(pid)
         }
     }
 
@@ -68,7 +70,9 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     private func takePID() -> pid_t? {
-        lock.withLock { () -> pid_t? in defer { childPID = nil }; return childPID }
+        let pid = lock.withLock { () -> pid_t? in defer { childPID = nil }; return childPID }
+        if let pid { LiveChildren.shared.remove(pid) }
+        return pid
     }
 
     /// The last lines of the server's log, for failure messages.
@@ -78,9 +82,12 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if let pid = childPID, Self.isAlive(pid) {
-            kill(pid, SIGKILL)
-            _ = Self.isAlive(pid)
+        if let pid = childPID {
+            LiveChildren.shared.remove(pid)
+            if Self.isAlive(pid) {
+                kill(pid, SIGKILL)
+                _ = Self.isAlive(pid)
+            }
         }
     }
 
@@ -92,6 +99,16 @@ public final class ServerProcess: @unchecked Sendable {
         return false
     }
 
+    /// The open descriptors above stderr that lack close-on-exec.
+    private static func inheritableDescriptors() -> [Int32] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
+        return names.compactMap { Int32($0) }.filter { fd in
+            guard fd > 2 else { return false }
+            let flags = fcntl(fd, F_GETFD)
+            return flags >= 0 && flags & FD_CLOEXEC == 0
+        }
+    }
+
     private static func spawn(_ path: String, arguments: [String], environment: [String: String], log: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -99,6 +116,9 @@ public final class ServerProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited: a server holding the test runner's output pipe would keep
+        // `swift test` (and CI) waiting for end-of-file after the tests are done.
+        for fd in Self.inheritableDescriptors() { posix_spawn_file_actions_addclose(&actions, fd) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -124,5 +144,28 @@ public final class ServerProcess: @unchecked Sendable {
             throw TestServerError("cannot start \(path): \(String(cString: strerror(rc)))")
         }
         return pid
+    }
+}
+
+/// Every server process still running, killed when the test process exits, so that no server
+/// outlives the tests even when an object holding it is never released.
+final class LiveChildren: @unchecked Sendable {
+    static let shared = LiveChildren()
+    private let lock = NSLock()
+    private var pids: Set<pid_t> = []
+
+    private init() {
+        atexit { LiveChildren.shared.killAll() }
+    }
+
+    func insert(_ pid: pid_t) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: pid_t) { lock.withLock { _ = pids.remove(pid) } }
+
+    private func killAll() {
+        let remaining = lock.withLock { () -> Set<pid_t> in defer { pids = [] }; return pids }
+        for pid in remaining {
+            kill(pid, SIGCONT)
+            kill(pid, SIGKILL)
+        }
     }
 }
