@@ -67,7 +67,8 @@ let package = Package(
     ]
     + service("PLCSimulator", executable: "plc-simulator",
               dependencies: ["SCADAMQTT", argumentParser, .product(name: "GRDB", package: "GRDB.swift"), hummingbird])
-    + service("Preprocessor", executable: "preprocessor", dependencies: ["SCADAMQTT", "SCADAKafka"])
+    + service("Preprocessor", executable: "preprocessor",
+              dependencies: ["SCADAMQTT", "SCADAKafka", hummingbird, .product(name: "Prometheus", package: "swift-prometheus")])
     + service("DBInterface", executable: "db-interface", dependencies: ["SCADAKafka", "SCADAMongo"])
     + service("AnomalyDetector", executable: "anomaly-detector", dependencies: ["SCADAKafka"])
     + service("APIGateway", executable: "api-gateway", dependencies: ["SCADAMQTT", "SCADAKafka", "SCADAMongo", hummingbird])
@@ -84,7 +85,8 @@ let package = Package(
         .testTarget(name: "SCADAMongoTests", dependencies: ["SCADAMongo", "SCADATestSupport"], swiftSettings: strict),
         .testTarget(name: "PLCSimulatorTests", dependencies: ["PLCSimulator", "SCADAMQTT", "SCADATestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "PreprocessorTests", dependencies: ["Preprocessor", "SCADAMQTT", "SCADAKafka", "SCADATestSupport"],
+        .testTarget(name: "PreprocessorTests", dependencies: ["Preprocessor", "SCADACore", "SCADAOps", "SCADAMQTT", "SCADAKafka",
+                                                            "SCADATestSupport", lifecycle],
                     swiftSettings: strict),
         .testTarget(name: "DBInterfaceTests", dependencies: ["DBInterface", "SCADAKafka", "SCADAMongo", "SCADATestSupport"],
                     swiftSettings: strict),

@@ -94,7 +94,8 @@ public final class MQTTClient: @unchecked Sendable {
         }
     }
 
-    /// Sends DISCONNECT (the broker does not publish the will), stops the network thread and ends `messages`.
+    /// Sends DISCONNECT (the broker does not publish the will), stops the network thread and ends `messages`
+    /// after the messages already received.
     public func disconnect() async {
         let pending = state.withLock { state -> ClientState.Pending in
             state.userDisconnected = true
@@ -102,7 +103,9 @@ public final class MQTTClient: @unchecked Sendable {
             return state.takeAllPending()
         }
         pending.fail(MQTTError(.connectionLost, "the client was disconnected"))
-        buffer.close()
+        // Messages that arrive until the network thread stops are kept (the broker counts them as
+        // delivered), then the stream ends after them.
+        buffer.stopBlocking()
         nonisolated(unsafe) let handle = self.handle
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
@@ -111,6 +114,7 @@ public final class MQTTClient: @unchecked Sendable {
                 continuation.resume()
             }
         }
+        buffer.close()
         state.withLock { $0.loopStarted = false }
         eventContinuation.yield(.disconnected(reason: "disconnected by the client"))
     }

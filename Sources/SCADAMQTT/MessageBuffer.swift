@@ -11,6 +11,7 @@ final class MessageBuffer: @unchecked Sendable {
     private var head = 0
     private var waiter: CheckedContinuation<Void, Never>?
     private var closed = false
+    private var draining = false
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -23,7 +24,7 @@ final class MessageBuffer: @unchecked Sendable {
     @discardableResult
     func push(_ message: MQTTMessage) -> Bool {
         condition.lock()
-        while count >= capacity && !closed { condition.wait() }
+        while count >= capacity && !closed && !draining { condition.wait() }
         guard !closed else { condition.unlock(); return false }
         storage.append(message)
         let resume = waiter
@@ -84,6 +85,15 @@ final class MessageBuffer: @unchecked Sendable {
         waiter = nil
         condition.unlock()
         resume?.resume()
+    }
+
+    /// Lets `push` go past the capacity instead of blocking: used while the network thread stops, so that
+    /// a message the broker already counts as delivered is kept even if nobody consumes any more.
+    func stopBlocking() {
+        condition.lock()
+        draining = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Ends the stream: pending messages are still delivered, then `next` returns empty.

@@ -1,0 +1,173 @@
+/// The `preprocessor:` section of the service's YAML configuration. Every field has a default;
+/// `configmaps/preprocessor.yaml` lists them all with comments.
+public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
+    public var input = Input()
+    public var limits = Limits()
+    public var routes: [Route] = Route.defaults
+    /// Topics that are never telemetry (commands and their acknowledgements): skipped silently.
+    public var ignoreTopics: [String] = ["+/+/commands", "+/+/commands/ack", "+/+/+/commands", "+/+/+/commands/ack"]
+    /// Topics carrying birth (`online`) and last-will (`offline`) messages: `status/{device id}`.
+    public var statusTopics: [String] = ["status/+"]
+    /// Plain-JSON device types defined without code.
+    public var customDecoders: [CustomDecoderConfiguration] = []
+    public var enrichment = Enrichment()
+    public var output = Output()
+
+    public init() {}
+
+    /// MQTT intake.
+    public struct Input: Codable, Sendable, Equatable {
+        /// Subscribed topic filters.
+        public var topics: [String] = ["factory/#", "status/#"]
+        public var qos: Int = 1
+        /// MQTT client id; "" means `preprocessor-<hostname>` (stable per pod, so the session persists).
+        public var clientID: String = ""
+        /// When not empty, subscribe as `$share/<group>/<topic>` so that replicas split the load.
+        public var sharedGroup: String = ""
+        /// Persistent session (messages queue at the broker while the service is away).
+        public var persistentSession: Bool = true
+        /// Messages held between the MQTT network thread and the pipeline; when full, the socket is not read.
+        public var bufferMessages: Int = 10_000
+        /// Messages taken from the buffer per pipeline step.
+        public var batchSize: Int = 1_000
+        public init() {}
+    }
+
+    /// Validation limits.
+    public struct Limits: Codable, Sendable, Equatable {
+        public var maxPayloadBytes: Int = 65_536
+        public var maxFields: Int = 256
+        public var maxDepth: Int = 8
+        /// How far a device clock may run ahead of ours before a message is rejected.
+        public var maxFutureSkewSeconds: Int = 300
+        public init() {}
+    }
+
+    /// Enrichment: site and line per device (or one site for all).
+    public struct Enrichment: Codable, Sendable, Equatable {
+        /// Site of every device without its own entry; "" for none.
+        public var site: String = ""
+        public var devices: [String: DeviceInfo] = [:]
+        public init() {}
+    }
+
+    /// What enrichment adds to one device's records.
+    public struct DeviceInfo: Codable, Sendable, Equatable {
+        public var site: String?
+        public var line: String?
+        public var tags: [String: String]?
+    }
+
+    /// Kafka output.
+    public struct Output: Codable, Sendable, Equatable {
+        /// Records held by the producer awaiting acknowledgement; beyond this the pipeline stops taking
+        /// from MQTT until Kafka catches up.
+        public var maxInFlight: Int = 100_000
+        public var lingerMs: Int = 5
+        public var compression: String = "lz4"
+        /// 0 = retry forever (never give up on a record while Kafka is away).
+        public var messageTimeoutMs: Int = 0
+        public var flushTimeoutSeconds: Int = 30
+        /// Dead-letter values larger than this are truncated (header `scada-original-size` tells).
+        public var deadLetterMaxBytes: Int = 900_000
+        public init() {}
+    }
+
+    /// Checks values that YAML types alone cannot.
+    public func validate() throws(RouteError) {
+        guard (0...2).contains(input.qos) else { throw RouteError("input.qos must be 0, 1 or 2") }
+        guard !input.topics.isEmpty else { throw RouteError("input.topics is empty") }
+        guard limits.maxPayloadBytes > 0, limits.maxFields > 0, limits.maxDepth > 0 else {
+            throw RouteError("limits must be positive")
+        }
+        guard output.maxInFlight > 0, input.bufferMessages > 0, input.batchSize > 0 else {
+            throw RouteError("input.bufferMessages, input.batchSize and output.maxInFlight must be positive")
+        }
+        for topic in input.topics + ignoreTopics + statusTopics { _ = try TopicPattern(topic) }
+        let known = DecoderCatalog.decoders(custom: customDecoders)
+        for route in routes {
+            _ = try TopicPattern(route.topic)
+            guard known[route.decoder] != nil else {
+                throw RouteError("route \(route.topic): unknown decoder '\(route.decoder)' (known: \(known.keys.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+}
+
+/// One routing rule: messages on `topic` (MQTT wildcards; `*` ends a level prefix, as in
+/// `factory/line*`) whose payload has `field` (when set) go to `decoder`. First match wins.
+public struct Route: Codable, Sendable, Equatable {
+    public var topic: String
+    public var field: String
+    public var decoder: String
+
+    public init(topic: String = "#", field: String = "", decoder: String) {
+        self.topic = topic
+        self.field = field
+        self.decoder = decoder
+    }
+
+    enum CodingKeys: String, CodingKey { case topic, field, decoder }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        topic = try container.decodeIfPresent(String.self, forKey: .topic) ?? "#"
+        field = try container.decodeIfPresent(String.self, forKey: .field) ?? ""
+        self.decoder = try container.decode(String.self, forKey: .decoder)
+    }
+
+    public static let defaults: [Route] = [
+        Route(topic: "factory/cnc/+", decoder: "cnc"),
+        Route(topic: "factory/#", field: "cnc_id", decoder: "cnc"),
+        Route(topic: "factory/line*", decoder: "manufacturing"),
+        Route(topic: "factory/energy*", decoder: "energy"),
+        Route(topic: "factory/environment*", decoder: "environment"),
+        Route(topic: "factory/vehicles/+", decoder: "vehicle"),
+        Route(topic: "factory/fishtank/+/range", decoder: "fish_tank_range"),
+        Route(topic: "factory/fishtank/+", decoder: "fish_tank"),
+        Route(topic: "factory/#", decoder: "generic"),
+    ]
+}
+
+/// A plain-JSON device type defined in configuration (no code): where its id, time and measurements are.
+public struct CustomDecoderConfiguration: Codable, Sendable, Equatable {
+    public var name: String
+    public var idFields: [String]
+    public var timestampFields: [String]
+    public var seqField: String
+    public var payloadField: String
+    public var tagFields: [String]
+
+    enum CodingKeys: String, CodingKey { case name, idFields, timestampFields, seqField, payloadField, tagFields }
+
+    public init(name: String, idFields: [String], timestampFields: [String] = ["timestamp"], seqField: String = "seq",
+                payloadField: String = "", tagFields: [String] = []) {
+        self.name = name
+        self.idFields = idFields
+        self.timestampFields = timestampFields
+        self.seqField = seqField
+        self.payloadField = payloadField
+        self.tagFields = tagFields
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        idFields = try container.decodeIfPresent([String].self, forKey: .idFields) ?? ["device_id"]
+        timestampFields = try container.decodeIfPresent([String].self, forKey: .timestampFields) ?? ["timestamp"]
+        seqField = try container.decodeIfPresent(String.self, forKey: .seqField) ?? "seq"
+        payloadField = try container.decodeIfPresent(String.self, forKey: .payloadField) ?? ""
+        tagFields = try container.decodeIfPresent([String].self, forKey: .tagFields) ?? []
+    }
+
+    var rules: FieldRules {
+        FieldRules(deviceType: name, idFields: idFields, timestampFields: timestampFields, seqField: seqField,
+                   payloadField: payloadField.isEmpty ? nil : payloadField, tagFields: Set(tagFields))
+    }
+}
+
+/// A configuration error in routes or topics.
+public struct RouteError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

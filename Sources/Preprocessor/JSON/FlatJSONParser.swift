@@ -1,0 +1,366 @@
+/// Limits a payload must respect before it is decoded.
+public struct JSONLimits: Sendable, Equatable {
+    /// Largest number of leaf values.
+    public var maxFields: Int
+    /// Deepest nesting of objects and arrays (the top-level object is depth 1).
+    public var maxDepth: Int
+
+    public init(maxFields: Int = 256, maxDepth: Int = 8) {
+        self.maxFields = maxFields
+        self.maxDepth = maxDepth
+    }
+}
+
+/// A strict, allocation-light JSON parser that flattens an object payload into its leaves.
+///
+/// It works on the raw bytes, validates UTF-8, and reports precise reasons: `invalid_json`,
+/// `not_utf8`, `non_finite_number` (NaN/Infinity literals or out-of-range numbers), `too_deep`,
+/// `too_many_fields`, and `wrong_type` for a top level that is not an object.
+public enum FlatJSONParser {
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(Rejection) -> FlatDocument {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(Rejection) -> FlatDocument in
+            var cursor = Cursor(bytes: buffer, limits: limits)
+            return try cursor.parseDocument()
+        }
+    }
+}
+
+private struct Cursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let limits: JSONLimits
+    var index = 0
+    var document = FlatDocument()
+
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
+        self.bytes = bytes
+        self.limits = limits
+        document.fields.reserveCapacity(16)
+    }
+
+    mutating func parseDocument() throws(Rejection) -> FlatDocument {
+        skipWhitespace()
+        guard index < bytes.count else { throw Rejection(.invalidJSON, "empty payload") }
+        let first = bytes[index]
+        if first != UInt8(ascii: "{") {
+            // Parse it anyway so that plain text is told apart from a JSON array or scalar.
+            try parseValue(path: "", depth: 1)
+            skipWhitespace()
+            guard index == bytes.count else { throw syntaxError("unexpected data after the JSON value") }
+            throw Rejection(.wrongType, "payload must be a JSON object, not \(Self.kindName(first))")
+        }
+        try parseObject(path: "", depth: 1)
+        skipWhitespace()
+        guard index == bytes.count else { throw syntaxError("unexpected data after the JSON object") }
+        return document
+    }
+
+    static func kindName(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "["): "an array"
+        case UInt8(ascii: "\""): "a string"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): "a boolean"
+        case UInt8(ascii: "n"): "null"
+        default: "a number"
+        }
+    }
+
+    // MARK: values
+
+    mutating func parseValue(path: String, depth: Int) throws(Rejection) {
+        guard index < bytes.count else { throw syntaxError("unexpected end of payload") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try parseObject(path: path, depth: depth)
+            if depth > 1 { document.objectPaths.append(path) }
+        case UInt8(ascii: "["):
+            try parseArray(path: path, depth: depth)
+            document.arrayPaths.append(path)
+        case UInt8(ascii: "\""):
+            let text = try parseString()
+            try append(path, .string(text))
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            try append(path, .bool(true))
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            try append(path, .bool(false))
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            try append(path, .null)
+        case UInt8(ascii: "N"):
+            if matches("NaN") { throw Rejection(.nonFiniteNumber, "'\(path)' is NaN") }
+            throw syntaxError("unexpected character")
+        case UInt8(ascii: "I"):
+            if matches("Infinity") { throw Rejection(.nonFiniteNumber, "'\(path)' is Infinity") }
+            throw syntaxError("unexpected character")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let number = try parseNumber(path: path)
+            try append(path, number)
+        default:
+            throw syntaxError("unexpected character")
+        }
+    }
+
+    mutating func append(_ path: String, _ value: JSONScalar) throws(Rejection) {
+        guard document.fields.count < limits.maxFields else {
+            throw Rejection(.tooManyFields, "more than \(limits.maxFields) fields")
+        }
+        document.fields.append((path, value))
+    }
+
+    mutating func parseObject(path: String, depth: Int) throws(Rejection) {
+        guard depth <= limits.maxDepth else { throw Rejection(.tooDeep, "nesting deeper than \(limits.maxDepth) at '\(path)'") }
+        index += 1  // {
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw syntaxError("expected a field name") }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw syntaxError("expected ':' after field name") }
+            index += 1
+            skipWhitespace()
+            try parseValue(path: path.isEmpty ? key : path + "." + key, depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw syntaxError("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            throw syntaxError("expected ',' or '}'")
+        }
+    }
+
+    mutating func parseArray(path: String, depth: Int) throws(Rejection) {
+        guard depth <= limits.maxDepth else { throw Rejection(.tooDeep, "nesting deeper than \(limits.maxDepth) at '\(path)'") }
+        index += 1  // [
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        var position = 0
+        while true {
+            skipWhitespace()
+            let item = path.isEmpty ? String(position) : path + "." + String(position)
+            try parseValue(path: item, depth: depth + 1)
+            position += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw syntaxError("unterminated array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            throw syntaxError("expected ',' or ']'")
+        }
+    }
+
+    // MARK: strings
+
+    mutating func parseString() throws(Rejection) -> String {
+        index += 1  // opening quote
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw Rejection(.notUTF8, "invalid UTF-8 in a string at byte \(start)")
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            if byte < 0x20 { throw syntaxError("control character in a string") }
+            if byte >= 0x80 { ascii = false }
+            index += 1
+        }
+        throw syntaxError("unterminated string")
+    }
+
+    /// The slow path for strings with escapes: decodes into a byte buffer, then validates.
+    mutating func parseEscapedString(from start: Int) throws(Rejection) -> String {
+        var output = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: output, as: UTF8.self) else {
+                    throw Rejection(.notUTF8, "invalid UTF-8 in a string at byte \(start)")
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw syntaxError("unterminated escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
+                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &output)
+                default: throw syntaxError("invalid escape")
+                }
+            default:
+                if byte < 0x20 { throw syntaxError("control character in a string") }
+                output.append(byte)
+            }
+        }
+        throw syntaxError("unterminated string")
+    }
+
+    mutating func appendUnicodeEscape(to output: inout [UInt8]) throws(Rejection) {
+        var scalar = try hex4()
+        if (0xD800..<0xDC00).contains(scalar) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw Rejection(.notUTF8, "unpaired surrogate in a \\u escape")
+            }
+            index += 2
+            let low = try hex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw Rejection(.notUTF8, "unpaired surrogate in a \\u escape") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00..<0xE000).contains(scalar) {
+            throw Rejection(.notUTF8, "unpaired surrogate in a \\u escape")
+        }
+        guard let unicode = Unicode.Scalar(scalar) else { throw Rejection(.notUTF8, "invalid \\u escape") }
+        output.append(contentsOf: UTF8.encode(unicode).map { Array($0) } ?? [])
+    }
+
+    mutating func hex4() throws(Rejection) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw syntaxError("short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw syntaxError("invalid \\u escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    // MARK: numbers
+
+    mutating func parseNumber(path: String) throws(Rejection) -> JSONScalar {
+        let start = index
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+            if matches("Infinity") { throw Rejection(.nonFiniteNumber, "'\(path)' is -Infinity") }
+        }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError("invalid number") }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var droppedDigits = 0
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count && isDigit(bytes[index]) { throw syntaxError("leading zero in a number") }
+        } else {
+            while index < bytes.count && isDigit(bytes[index]) {
+                accumulate(bytes[index], into: &mantissa, significant: &significantDigits, dropped: &droppedDigits)
+                index += 1
+            }
+        }
+        var exponent = droppedDigits
+        var isInteger = true
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError("invalid number") }
+            while index < bytes.count && isDigit(bytes[index]) {
+                var dropped = 0
+                accumulate(bytes[index], into: &mantissa, significant: &significantDigits, dropped: &dropped)
+                if dropped == 0 { exponent -= 1 }
+                index += 1
+            }
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            isInteger = false
+            index += 1
+            var exponentNegative = false
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError("invalid number exponent") }
+            var written = 0
+            while index < bytes.count && isDigit(bytes[index]) {
+                if written < 100_000 { written = written * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                index += 1
+            }
+            exponent += exponentNegative ? -written : written
+        }
+        if isInteger && droppedDigits == 0 && mantissa <= UInt64(Int64.max) {
+            let integer = negative ? -Int64(mantissa) : Int64(mantissa)
+            return .number(Double(integer), integer: integer)
+        }
+        let value: Double
+        if mantissa <= 1 << 53 && (-22...22).contains(exponent) {
+            // Exact: both the mantissa and the power of ten are representable (Clinger's fast path).
+            let magnitude = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
+            value = negative ? -magnitude : magnitude
+        } else {
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            guard let parsed = Double(literal) else { throw syntaxError("invalid number") }
+            value = parsed
+        }
+        guard value.isFinite else { throw Rejection(.nonFiniteNumber, "'\(path)' is out of the range of a double") }
+        return .number(value, integer: nil)
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// Adds a digit while 19 significant digits fit; later digits only scale the value.
+    func accumulate(_ byte: UInt8, into mantissa: inout UInt64, significant: inout Int, dropped: inout Int) {
+        let digit = UInt64(byte - UInt8(ascii: "0"))
+        if significant < 19 {
+            mantissa = mantissa * 10 + digit
+            if mantissa != 0 { significant += 1 }
+        } else {
+            dropped += 1
+        }
+    }
+
+    // MARK: helpers
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    func matches(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let pointer = literal.utf8Start
+        for offset in 0..<count where bytes[index + offset] != pointer[offset] { return false }
+        return true
+    }
+
+    mutating func expectLiteral(_ literal: StaticString) throws(Rejection) {
+        guard matches(literal) else { throw syntaxError("invalid literal") }
+        index += literal.utf8CodeUnitCount
+    }
+
+    /// A syntax error, or `not_utf8` when the payload is not UTF-8 at all (binary data).
+    func syntaxError(_ what: String) -> Rejection {
+        if String(validating: bytes, as: UTF8.self) == nil {
+            return Rejection(.notUTF8, "payload is not valid UTF-8")
+        }
+        return Rejection(.invalidJSON, "\(what) at byte \(index)")
+    }
+}

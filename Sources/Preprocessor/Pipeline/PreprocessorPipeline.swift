@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import SCADACore
+import SCADAKafka
+import SCADAMQTT
+import SCADAOps
+import ServiceLifecycle
+
+/// The running preprocessor: MQTT client, Kafka producer and the bridge between them, as a
+/// ServiceLifecycle service. On graceful shutdown it disconnects from MQTT, hands every message
+/// already received to Kafka, and flushes until Kafka acknowledged them.
+public struct PreprocessorPipeline: Service {
+    public let common: CommonConfiguration
+    public let configuration: PreprocessorConfiguration
+    public let metrics: PreprocessorMetrics
+    public let readiness: Readiness
+    public let logger: Logger
+
+    public init(common: CommonConfiguration, configuration: PreprocessorConfiguration, metrics: PreprocessorMetrics,
+                readiness: Readiness, logger: Logger) {
+        self.common = common
+        self.configuration = configuration
+        self.metrics = metrics
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let normaliser = try Normaliser(configuration: configuration)
+        let producer = try KafkaProducer(configuration: producerConfiguration(), logger: logger)
+        let output = KafkaOutput(producer: producer, metrics: metrics, logger: logger,
+                                 maxInFlight: configuration.output.maxInFlight,
+                                 deadLetterMaxBytes: configuration.output.deadLetterMaxBytes)
+        let mqtt = try MQTTClient(configuration: try mqttConfiguration(), logger: logger)
+        let bridge = Bridge(normaliser: normaliser, output: output, metrics: metrics,
+                            batchSize: configuration.input.batchSize, logger: logger)
+
+        let bridgeTask = Task { await bridge.run(mqtt) }
+        try await connectAndSubscribe(mqtt)
+        let watcher = Task { await watchHealth(mqtt: mqtt, output: output) }
+
+        try? await gracefulShutdown()
+        logger.info("shutting down: draining received messages into Kafka")
+        readiness.set("mqtt", ready: false, detail: "shutting down")
+        await mqtt.disconnect()
+        await bridgeTask.value
+        watcher.cancel()
+        await output.flush(timeout: .seconds(configuration.output.flushTimeoutSeconds))
+        await producer.shutdown(timeout: .seconds(5))
+        logger.info("stopped", metadata: ["in_flight_left": "\(output.inFlight)"])
+    }
+
+    /// Connects (retrying in the background until the broker answers) and subscribes.
+    func connectAndSubscribe(_ mqtt: MQTTClient) async throws {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                try await mqtt.connect()
+                break
+            } catch {
+                attempt += 1
+                if attempt == 1 || attempt % 10 == 0 {
+                    logger.warning("MQTT broker not reachable yet; retrying", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+        let qos = MQTTQoS(rawValue: configuration.input.qos) ?? .atLeastOnce
+        let filters = configuration.input.topics.map { topic in
+            configuration.input.sharedGroup.isEmpty ? topic : "$share/\(configuration.input.sharedGroup)/\(topic)"
+        }
+        try await mqtt.subscribe(filters.map { ($0, qos) })
+        logger.info("subscribed", metadata: ["filters": "\(filters)", "client_id": "\(mqtt.configuration.clientID)"])
+    }
+
+    /// Keeps `/readyz` true to the MQTT connection and to Kafka acknowledging what it is given.
+    func watchHealth(mqtt: MQTTClient, output: KafkaOutput) async {
+        while !Task.isCancelled {
+            let connected = mqtt.isConnected
+            readiness.set("mqtt", ready: connected, detail: connected ? "connected" : "reconnecting")
+            let waiting = output.inFlight
+            let silentFor = Clock.milliseconds() - output.lastAcknowledgedAt
+            let kafkaOK = waiting == 0 || silentFor < 10_000
+            readiness.set("kafka", ready: kafkaOK,
+                          detail: kafkaOK ? "acknowledging (\(waiting) in flight)" : "no acknowledgement for \(silentFor / 1000) s, \(waiting) waiting")
+            metrics.inFlight.record(waiting)
+            metrics.bufferDepth.record(mqtt.bufferedMessageCount)
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    func producerConfiguration() -> KafkaProducerConfiguration {
+        KafkaProducerConfiguration(
+            bootstrapServers: common.kafka.brokers,
+            clientID: "preprocessor",
+            lingerMilliseconds: configuration.output.lingerMs,
+            compression: configuration.output.compression,
+            messageTimeoutMilliseconds: configuration.output.messageTimeoutMs,
+            queueBufferingMaxMessages: configuration.output.maxInFlight + 10_000,
+            extra: common.kafka.properties)
+    }
+
+    func mqttConfiguration() throws -> MQTTConfiguration {
+        let clientID = configuration.input.clientID.isEmpty
+            ? "preprocessor-\(ProcessInfo.processInfo.hostName)" : configuration.input.clientID
+        var mqtt = try MQTTConfiguration(url: common.mqtt.url, clientID: clientID)
+        mqtt.cleanSession = !configuration.input.persistentSession
+        mqtt.receiveBufferCapacity = configuration.input.bufferMessages
+        return mqtt
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import Preprocessor
+import SCADACore
+import SCADAKafka
+import SCADAMQTT
+import SCADAOps
+import SCADATestSupport
+import ServiceLifecycle
+
+let testLogger: Logger = {
+    var logger = Logger(label: "preprocessor.test")
+    logger.logLevel = ProcessInfo.processInfo.environment["SCADA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+    return logger
+}()
+
+/// Real mosquitto and tansu with the preprocessor's topics created.
+struct Servers {
+    let mqtt: MosquittoServer
+    let kafka: KafkaServer
+
+    static func start() async throws -> Servers {
+        async let mqtt = MosquittoServer.start()
+        async let kafka = KafkaServer.start()
+        let servers = Servers(mqtt: try await mqtt, kafka: try await kafka)
+        try servers.kafka.createTopic(Topics.telemetry, partitions: 3)
+        try servers.kafka.createTopic(Topics.deadLetter, partitions: 1)
+        try servers.kafka.createTopic(Topics.deviceStatus, partitions: 1)
+        return servers
+    }
+
+    func shutdown() {
+        mqtt.shutdown()
+        kafka.shutdown()
+    }
+}
+
+/// A preprocessor running in this process, as the executable runs it, until `stop()`.
+final class RunningPreprocessor: Sendable {
+    let registry: MetricsRegistry
+    let readiness: Readiness
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    static func start(_ servers: Servers, clientID: String = "preprocessor-test",
+                      configure: (inout PreprocessorConfiguration) -> Void = { _ in }) async throws -> RunningPreprocessor {
+        var common = CommonConfiguration(defaultHTTPPort: 0)
+        common.mqtt.url = servers.mqtt.url
+        common.kafka.brokers = servers.kafka.bootstrapServers
+        var configuration = PreprocessorConfiguration()
+        configuration.input.clientID = clientID
+        configure(&configuration)
+        let registry = MetricsRegistry(latencyBuckets: PreprocessorMetrics.latencyBuckets)
+        let readiness = Readiness(checks: ["mqtt", "kafka"])
+        let pipeline = PreprocessorPipeline(common: common, configuration: configuration,
+                                            metrics: PreprocessorMetrics(factory: registry.factory),
+                                            readiness: readiness, logger: testLogger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: pipeline)], logger: testLogger))
+        let running = RunningPreprocessor(registry: registry, readiness: readiness, group: group,
+                                          task: Task { try await group.run() })
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !readiness.isReady {
+            guard ContinuousClock.now < deadline else { throw TestServerError("preprocessor not ready in 20 s: \(readiness.snapshot)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return running
+    }
+
+    private init(registry: MetricsRegistry, readiness: Readiness, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.registry = registry
+        self.readiness = readiness
+        self.group = group
+        self.task = task
+    }
+
+    /// Graceful stop (as on SIGTERM): drains what was received into Kafka and flushes.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    /// A counter's value from `/metrics`, summed over its label sets.
+    func metric(_ name: String) -> Double {
+        let text = String(decoding: registry.render(), as: UTF8.self)
+        return text.split(separator: "\n").filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+    }
+}
+
+/// A publishing client.
+func makePublisher(_ servers: Servers, id: String = "publisher-\(UUID().uuidString.prefix(6))") async throws -> MQTTClient {
+    let client = try MQTTClient(configuration: MQTTConfiguration(url: servers.mqtt.url, clientID: id), logger: testLogger)
+    try await client.connect()
+    return client
+}
+
+func makeConsumer(_ servers: Servers, topics: [String]) throws -> KafkaConsumer {
+    try KafkaConsumer(configuration: KafkaConsumerConfiguration(
+        bootstrapServers: servers.kafka.bootstrapServers, groupID: "test-\(UUID().uuidString.prefix(8))", topics: topics,
+        sessionTimeoutMilliseconds: 6000), logger: testLogger)
+}
+
+extension KafkaConsumer {
+    /// Polls until `count` messages arrived or `timeout` passed.
+    func consume(count: Int, timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
+        let deadline = ContinuousClock.now + timeout
+        var messages: [KafkaConsumerMessage] = []
+        while messages.count < count && ContinuousClock.now < deadline {
+            messages += try await poll(maxMessages: 1000, timeout: .milliseconds(300))
+        }
+        return messages
+    }
+
+    /// Whatever arrives within `window`.
+    func drain(for window: Duration) async throws -> [KafkaConsumerMessage] {
+        let deadline = ContinuousClock.now + window
+        var messages: [KafkaConsumerMessage] = []
+        while ContinuousClock.now < deadline {
+            messages += try await poll(maxMessages: 1000, timeout: .milliseconds(200))
+        }
+        return messages
+    }
+}
+
+extension KafkaConsumerMessage {
+    func header(_ name: String) -> String? {
+        headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// A manufacturing payload with a sequence number (timestamps now, so they are never in the future).
+func linePayload(device: String, seq: Int) -> [UInt8] {
+    let now = Int64(Date().timeIntervalSince1970 * 1000)
+    return Array("{\"plc_id\":\"\(device)\",\"timestamp\":\(now),\"seq\":\(seq),\"line_speed\":\(100 + seq % 7),\"alarm\":false}".utf8)
+}
+
+/// (device, seq) of a telemetry record.
+func identity(_ message: KafkaConsumerMessage) throws -> String {
+    let record = try TelemetryRecord(jsonBytes: message.value)
+    return "\(record.deviceId)#\(record.seq ?? -1)"
+}
