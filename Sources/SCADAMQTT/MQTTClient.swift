@@ -109,8 +109,22 @@ public final class MQTTClient: @unchecked Sendable {
         nonisolated(unsafe) let handle = self.handle
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
+                // A reconnect that was already under way can bring the connection back after this
+                // DISCONNECT, and the network thread would then never end: repeat it until the thread ends.
+                let stopped = Mutex<Bool>(false)
                 mosquitto_disconnect_v5(handle, 0, nil)
+                Thread.detachNewThread {
+                    var done = false
+                    while !done {
+                        usleep(200_000)
+                        done = stopped.withLock { stopped in
+                            if !stopped { mosquitto_disconnect_v5(handle, 0, nil) }
+                            return stopped
+                        }
+                    }
+                }
                 mosquitto_loop_stop(handle, false)
+                stopped.withLock { $0 = true }
                 continuation.resume()
             }
         }

@@ -70,6 +70,23 @@ import Testing
         await subscriber.disconnect()
     }
 
+    /// `disconnect()` ends when it lands while libmosquitto is reconnecting (around the end of its 1 s
+    /// backoff). A CI run once hung in `disconnect()` with the network thread connected again; the client
+    /// now repeats DISCONNECT until the thread ends. This timing does not reproduce that race reliably; it
+    /// guards the reconnect path around it.
+    @Test func disconnectDuringReconnectFinishes() async throws {
+        let broker = try await MosquittoServer.start()
+        defer { broker.shutdown() }
+        for round in 0..<5 {
+            let client = try await connectedClient(broker)
+            client.simulateConnectionDrop()
+            // libmosquitto reconnects after its 1 s minimum delay: land the disconnect around that moment.
+            try await Task.sleep(for: .milliseconds(980 + round * 10))
+            try await withTimeout(10, "disconnect in round \(round)") { await client.disconnect() }
+            #expect(!client.isConnected)
+        }
+    }
+
     @Test func persistentSessionReceivesWhatWasPublishedWhileAway() async throws {
         let broker = try await MosquittoServer.start()
         defer { broker.shutdown() }

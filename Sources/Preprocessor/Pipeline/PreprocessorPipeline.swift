@@ -33,7 +33,8 @@ public struct PreprocessorPipeline: Service {
                                  deadLetterMaxBytes: configuration.output.deadLetterMaxBytes)
         let mqtt = try MQTTClient(configuration: try mqttConfiguration(), logger: logger)
         let bridge = Bridge(normaliser: normaliser, output: output, metrics: metrics,
-                            batchSize: configuration.input.batchSize, logger: logger)
+                            batchSize: configuration.input.batchSize,
+                            intakeLinger: .microseconds(configuration.input.lingerMicroseconds), logger: logger)
 
         let bridgeTask = Task { await bridge.run(mqtt) }
         try await connectAndSubscribe(mqtt)

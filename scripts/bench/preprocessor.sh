@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Benchmark of the preprocessor (called by `make bench` with the release bin path).
+#
+#  1. Throughput, same run, same backlog: COUNT manufacturing messages from 100 devices are queued in
+#     mosquitto for a persistent session (published by `plc-simulator load`), then drained into tansu
+#     (a) by the bare pipe `mosquitto_sub -q 1 | kcat -P` and (b) by the preprocessor with full
+#     validation, normalisation and the idempotent acks=all producer. Rate = messages / time from
+#     launching the drainer to the last message written to Kafka (start-up included, both sides).
+#     RUNS runs each; medians and the ratio (b)/(a).
+#  2. CPU µs per message and peak RSS of the preprocessor over the drain (from /proc).
+#  3. Latency: a paced publisher (C, libmosquitto) sends RATE msg/s for LATENCY_SECONDS, each payload
+#     stamped with its publish time; the preprocessor's publish→Kafka-ack histogram gives p50/p99.
+#
+# Usage: scripts/bench/preprocessor.sh BIN_DIR
+# Env: RUNS (3), COUNT (200000), RATE (20000), LATENCY_SECONDS (20)
+set -uo pipefail
+bin="${1:?usage: preprocessor.sh BIN_DIR}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+venv="${SCADA_VENV:-$root/.venv}"
+py="$venv/bin/python"
+lib="$root/scripts/bench/benchlib.py"
+runs="${RUNS:-3}"
+count="${COUNT:-200000}"
+rate="${RATE:-20000}"
+latency_seconds="${LATENCY_SECONDS:-20}"
+export LD_LIBRARY_PATH="$venv/rdkafka${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+for tool in "$bin/preprocessor" "$bin/plc-simulator" "$venv/bin/tansu"; do
+  [ -x "$tool" ] || { echo "missing $tool (make release; make setup)"; exit 1; }
+done
+for tool in mosquitto mosquitto_sub kcat gcc; do
+  command -v "$tool" >/dev/null || { echo "$tool not in PATH (make setup)"; exit 1; }
+done
+
+work="$(mktemp -d /tmp/preprocessor-bench.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+now() { date +%s.%N; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# --- servers ---------------------------------------------------------------------------------------
+mqtt_port="$(free_port)"; kafka_port="$(free_port)"; http_port="$(free_port)"
+cat >"$work/mosquitto.conf" <<CONF
+listener $mqtt_port 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_inflight_messages 0
+log_dest none
+CONF
+mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
+"$venv/bin/tansu" broker --listener-url "tcp://127.0.0.1:$kafka_port" --advertised-listener-url "tcp://127.0.0.1:$kafka_port" \
+  --storage-engine "memory://tansu/" --silent >"$work/tansu.log" 2>&1 & pids+=($!)
+wait_port "$mqtt_port" && wait_port "$kafka_port" || { echo "servers did not start"; exit 1; }
+brokers="127.0.0.1:$kafka_port"
+"$py" "$lib" create "$brokers" scada.telemetry 3
+"$py" "$lib" create "$brokers" scada.deadletter 1
+"$py" "$lib" create "$brokers" scada.device-status 1
+gcc -O2 -o "$work/pacedpub" "$root/scripts/bench/pacedpub.c" $(pkg-config --cflags --libs libmosquitto) -lpthread || exit 1
+echo "servers: mosquitto :$mqtt_port, tansu :$kafka_port; $(nproc) cores; count=$count, runs=$runs"
+
+cat >"$work/preprocessor.yaml" <<YAML
+log: { level: warning }
+preprocessor:
+  input: { topics: ["factory/#"], clientID: bench-preprocessor }
+YAML
+# Removes a persistent session (connect with a clean start), so it stops collecting later backlogs.
+forget_session() { mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -V mqttv5 -i "$1" -t 'forget/none' -E >/dev/null 2>&1; }
+start_preprocessor() {
+  SCADA_CONFIG="$work/preprocessor.yaml" SCADA_MQTT_URL="mqtt://127.0.0.1:$mqtt_port" SCADA_KAFKA_BROKERS="$brokers" \
+    SCADA_HTTP_PORT="$http_port" "$bin/preprocessor" >>"$work/preprocessor.log" 2>&1 &
+  pp=$!; pids+=("$pp")
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null && return 0; sleep 0.05; done
+  echo "preprocessor not ready:"; tail -5 "$work/preprocessor.log"; exit 1
+}
+stop_preprocessor() { kill -TERM "$pp" 2>/dev/null; wait "$pp" 2>/dev/null; }
+backlog() {  # queue COUNT messages for the sessions that are offline
+  "$bin/plc-simulator" load --count "$count" --devices 100 --connections 2 --qos 1 --url "mqtt://127.0.0.1:$mqtt_port" \
+    >"$work/load.log" 2>&1 || { echo "load failed:"; tail -3 "$work/load.log"; exit 1; }
+}
+baseline_rates=(); pp_rates=(); cpu_us=(); rss_mb=()
+for run in $(seq 1 "$runs"); do
+  # (a) bare pipe: create the persistent session, queue the backlog, then drain it.
+  topic="bench.baseline.$run"
+  "$py" "$lib" create "$brokers" "$topic" 3
+  mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -V mqttv5 -i "bench-pipe-$run" -c -x 3600 -q 1 -t 'factory/#' -E >/dev/null
+  backlog
+  t0="$(now)"
+  mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -V mqttv5 -i "bench-pipe-$run" -c -x 3600 -q 1 -t 'factory/#' \
+    | kcat -P -b "$brokers" -t "$topic" -X acks=all -X linger.ms=5 -X queue.buffering.max.messages=1000000 2>>"$work/kcat.log" &
+  pipe=$!; pids+=("$pipe")
+  read -r rate_a delivered_a <<<"$("$py" "$lib" wait-count "$brokers" "$topic" "$count" "$t0")"
+  pkill -f "bench-pipe-$run" 2>/dev/null; kill "$pipe" 2>/dev/null; wait "$pipe" 2>/dev/null
+  forget_session "bench-pipe-$run"
+  baseline_rates+=("$rate_a")
+
+  # (b) preprocessor: create its session, stop it, queue the backlog, start it and drain.
+  start_preprocessor; stop_preprocessor
+  backlog
+  t0="$(now)"
+  start_preprocessor
+  ticks_before=0  # CPU over the whole process life, start-up included
+  read -r rate_b delivered_b <<<"$("$py" "$lib" wait-metric "http://127.0.0.1:$http_port/metrics" preprocessor_records_produced_total "$count" "$t0")"
+  ticks_after="$(cpu_ticks "$pp")"
+  hz="$(getconf CLK_TCK)"
+  cpu_us+=("$(awk -v t=$((ticks_after - ticks_before)) -v hz="$hz" -v n="$count" 'BEGIN {printf "%.2f\n", t / hz * 1e6 / n}')")
+  rss_mb+=("$(awk '/VmHWM/ {printf "%.1f\n", $2/1024}' "/proc/$pp/status")")
+  stop_preprocessor
+  forget_session bench-preprocessor
+  pp_rates+=("$rate_b")
+  printf 'run %d: bare pipe %7d msg/s (%d/%d delivered)   preprocessor %7d msg/s (%d/%d)   cpu %s µs/msg   peak RSS %s MB\n' \
+    "$run" "$rate_a" "$delivered_a" "$count" "$rate_b" "$delivered_b" "$count" "${cpu_us[-1]}" "${rss_mb[-1]}"
+done
+base_median="$(printf '%s\n' "${baseline_rates[@]}" | median)"
+pp_median="$(printf '%s\n' "${pp_rates[@]}" | median)"
+printf 'throughput  bare pipe (mosquitto_sub | kcat -P) median %7.0f msg/s\n' "$base_median"
+printf 'throughput  preprocessor                        median %7.0f msg/s   ratio %.2f\n' "$pp_median" \
+  "$(awk -v a="$pp_median" -v b="$base_median" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+printf 'cpu         preprocessor median %s µs/msg;  peak RSS median %s MB\n' \
+  "$(printf '%s\n' "${cpu_us[@]}" | median)" "$(printf '%s\n' "${rss_mb[@]}" | median)"
+
+# --- 3. latency at a steady rate -------------------------------------------------------------------
+start_preprocessor
+"$py" "$lib" snapshot "http://127.0.0.1:$http_port/metrics" >"$work/before.json"
+ticks_before="$(cpu_ticks "$pp")"
+result="$("$work/pacedpub" 127.0.0.1 "$mqtt_port" "$rate" "$latency_seconds" 100)"
+sleep 1
+ticks_after="$(cpu_ticks "$pp")"
+"$py" "$lib" snapshot "http://127.0.0.1:$http_port/metrics" >"$work/after.json"
+read -r p50 p99 p999 <<<"$("$py" "$lib" quantiles "$work/before.json" "$work/after.json" preprocessor_publish_to_ack_seconds 0.5 0.99 0.999)"
+sent="$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$result")"
+printf 'latency     %s msg/s for %s s (%s sent): publish→Kafka ack p50 %s ms, p99 %s ms, p99.9 %s ms (ms-resolution stamps);  cpu %s µs/msg, %s%% of a core\n' \
+  "$rate" "$latency_seconds" "$sent" "$p50" "$p99" "$p999" \
+  "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="${sent:-1}" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')" \
+  "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')"
+stop_preprocessor
