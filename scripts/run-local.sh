@@ -20,14 +20,16 @@ wait_port() {
 }
 start() { # name, command...
   local name="$1"; shift
-  "$@" >>"$run/logs/$name.log" 2>&1 &
+  # Own session: Ctrl-C reaches only this script, which stops the services before the servers.
+  setsid "$@" >>"$run/logs/$name.log" 2>&1 &
   pids+=($!); names+=("$name")
 }
 stop_all() {
   trap - INT TERM EXIT
   say "stopping..."
-  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null; done
+  # Newest first: the services stop (and flush) while the servers they talk to are still up.
   for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "${pids[$i]}" 2>/dev/null && say "killed ${names[$i]} (did not stop in 10 s)"
   done

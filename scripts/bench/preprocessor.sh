@@ -52,9 +52,9 @@ max_queued_messages 0
 max_inflight_messages 0
 log_dest none
 CONF
-mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
+mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!); broker_pid=$!
 "$venv/bin/tansu" broker --listener-url "tcp://127.0.0.1:$kafka_port" --advertised-listener-url "tcp://127.0.0.1:$kafka_port" \
-  --storage-engine "memory://tansu/" --silent >"$work/tansu.log" 2>&1 & pids+=($!)
+  --storage-engine "memory://tansu/" --silent >"$work/tansu.log" 2>&1 & pids+=($!); kafka_pid=$!
 wait_port "$mqtt_port" && wait_port "$kafka_port" || { echo "servers did not start"; exit 1; }
 brokers="127.0.0.1:$kafka_port"
 "$py" "$lib" create "$brokers" scada.telemetry 3
@@ -126,10 +126,10 @@ printf 'cpu         preprocessor median %s µs/msg;  peak RSS median %s MB\n' \
 # --- 3. latency at a steady rate -------------------------------------------------------------------
 start_preprocessor
 "$py" "$lib" snapshot "http://127.0.0.1:$http_port/metrics" >"$work/before.json"
-ticks_before="$(cpu_ticks "$pp")"
+ticks_before="$(cpu_ticks "$pp")"; broker_before="$(cpu_ticks "$broker_pid")"; kafka_before="$(cpu_ticks "$kafka_pid")"
 result="$("$work/pacedpub" 127.0.0.1 "$mqtt_port" "$rate" "$latency_seconds" 100)"
 sleep 1
-ticks_after="$(cpu_ticks "$pp")"
+ticks_after="$(cpu_ticks "$pp")"; broker_after="$(cpu_ticks "$broker_pid")"; kafka_after="$(cpu_ticks "$kafka_pid")"
 "$py" "$lib" snapshot "http://127.0.0.1:$http_port/metrics" >"$work/after.json"
 read -r p50 p99 p999 <<<"$("$py" "$lib" quantiles "$work/before.json" "$work/after.json" preprocessor_publish_to_ack_seconds 0.5 0.99 0.999)"
 sent="$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$result")"
@@ -137,4 +137,7 @@ printf 'latency     %s msg/s for %s s (%s sent): publish→Kafka ack p50 %s ms, 
   "$rate" "$latency_seconds" "$sent" "$p50" "$p99" "$p999" \
   "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="${sent:-1}" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')" \
   "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')"
+printf 'context     same interval: mosquitto %s%% and tansu %s%% of a core (the machine has %s cores)\n' \
+  "$(awk -v t=$((broker_after - broker_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')" \
+  "$(awk -v t=$((kafka_after - kafka_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')" "$(nproc)"
 stop_preprocessor

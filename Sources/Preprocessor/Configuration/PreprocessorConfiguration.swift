@@ -65,7 +65,7 @@ public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
     public struct Output: Codable, Sendable, Equatable {
         /// Records held by the producer awaiting acknowledgement; beyond this the pipeline stops taking
         /// from MQTT until Kafka catches up.
-        public var maxInFlight: Int = 100_000
+        public var maxInFlight: Int = 20_000
         public var lingerMs: Int = 5
         public var compression: String = "lz4"
         /// 0 = retry forever (never give up on a record while Kafka is away).
