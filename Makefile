@@ -33,5 +33,9 @@ bench: setup
 	@swift build -c release $(SWIFT_BUILD_FLAGS)
 	@bash scripts/bench.sh "$$(swift build -c release --show-bin-path)"
 
+## Consistency of the deployment files (no cluster or Docker engine needed; also part of `make test`).
+manifests: setup
+	@bash scripts/check-manifests.sh
+
 clean:
 	@rm -rf .build .run

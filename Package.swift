@@ -69,7 +69,8 @@ let package = Package(
               dependencies: ["SCADAMQTT", argumentParser, .product(name: "GRDB", package: "GRDB.swift"), hummingbird])
     + service("Preprocessor", executable: "preprocessor",
               dependencies: ["SCADAMQTT", "SCADAKafka", hummingbird, .product(name: "Prometheus", package: "swift-prometheus")])
-    + service("DBInterface", executable: "db-interface", dependencies: ["SCADAKafka", "SCADAMongo"])
+    + service("DBInterface", executable: "db-interface",
+              dependencies: ["SCADAKafka", "SCADAMongo", hummingbird, .product(name: "Prometheus", package: "swift-prometheus")])
     + service("AnomalyDetector", executable: "anomaly-detector", dependencies: ["SCADAKafka"])
     + service("APIGateway", executable: "api-gateway", dependencies: ["SCADAMQTT", "SCADAKafka", "SCADAMongo", hummingbird])
     + [
@@ -88,7 +89,8 @@ let package = Package(
         .testTarget(name: "PreprocessorTests", dependencies: ["Preprocessor", "SCADACore", "SCADAOps", "SCADAMQTT", "SCADAKafka",
                                                             "SCADATestSupport", lifecycle],
                     swiftSettings: strict),
-        .testTarget(name: "DBInterfaceTests", dependencies: ["DBInterface", "SCADAKafka", "SCADAMongo", "SCADATestSupport"],
+        .testTarget(name: "DBInterfaceTests", dependencies: ["DBInterface", "SCADACore", "SCADAOps", "SCADAKafka", "SCADAMongo",
+                                                           "SCADATestSupport", lifecycle],
                     swiftSettings: strict),
         .testTarget(name: "SCADACoreTests", dependencies: ["SCADACore", "SCADAOps", hummingbird,
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],

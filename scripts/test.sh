@@ -11,5 +11,6 @@ args=()
 [ $# -gt 0 ] && [ -n "$1" ] && args+=(--filter "$1")
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 swift build --build-tests >/dev/null
+bash "$root/scripts/check-manifests.sh" | tail -1
 # A hang (a test waiting forever) fails the run instead of eating the CI budget.
 exec timeout --kill-after=30 1800 swift test --skip-build "${args[@]}"

@@ -43,6 +43,11 @@ public struct PreprocessorPipeline: Service {
         try? await gracefulShutdown()
         logger.info("shutting down: draining received messages into Kafka")
         readiness.set("mqtt", ready: false, detail: "shutting down")
+        if !configuration.input.sharedGroup.isEmpty {
+            // A replica that goes away (rollout, scale-down) must not keep receiving its share of the
+            // group at the broker: leave the group; the other replicas take over at once.
+            for filter in subscriptionFilters() { try? await mqtt.unsubscribe(filter) }
+        }
         await mqtt.disconnect()
         await bridgeTask.value
         watcher.cancel()
@@ -67,11 +72,16 @@ public struct PreprocessorPipeline: Service {
             }
         }
         let qos = MQTTQoS(rawValue: configuration.input.qos) ?? .atLeastOnce
-        let filters = configuration.input.topics.map { topic in
-            configuration.input.sharedGroup.isEmpty ? topic : "$share/\(configuration.input.sharedGroup)/\(topic)"
-        }
+        let filters = subscriptionFilters()
         try await mqtt.subscribe(filters.map { ($0, qos) })
         logger.info("subscribed", metadata: ["filters": "\(filters)", "client_id": "\(mqtt.configuration.clientID)"])
+    }
+
+    /// The subscribed filters: `$share/<group>/<topic>` when replicas share the load.
+    func subscriptionFilters() -> [String] {
+        configuration.input.topics.map { topic in
+            configuration.input.sharedGroup.isEmpty ? topic : "$share/\(configuration.input.sharedGroup)/\(topic)"
+        }
     }
 
     /// Keeps `/readyz` true to the MQTT connection and to Kafka acknowledging what it is given.

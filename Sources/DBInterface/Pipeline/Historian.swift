@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import SCADACore
+import SCADAKafka
+import SCADAMongo
+import SCADAOps
+import ServiceLifecycle
+import Synchronization
+
+/// The running db-interface: consumes the telemetry, status and alert topics in batches, writes each
+/// batch to MongoDB (retrying with backoff while MongoDB is away, without consuming more), sends what
+/// cannot be stored to the dead-letter topic, and only then commits the batch's offsets. On graceful
+/// shutdown it finishes the current batch and commits.
+public struct Historian: Service {
+    public let common: CommonConfiguration
+    public let configuration: DBInterfaceConfiguration
+    public let metrics: DBInterfaceMetrics
+    public let readiness: Readiness
+    public let logger: Logger
+
+    public init(common: CommonConfiguration, configuration: DBInterfaceConfiguration, metrics: DBInterfaceMetrics,
+                readiness: Readiness, logger: Logger) {
+        self.common = common
+        self.configuration = configuration
+        self.metrics = metrics
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let mongo = try MongoClient(configuration: MongoClientConfiguration(
+            uri: common.mongodb.uri, appName: "db-interface", serverSelectionTimeout: .seconds(5),
+            writeConcern: configuration.writeConcern == "majority" ? .majority : .acknowledged), logger: logger)
+        let database = mongo.database(common.mongodb.database)
+        let stopping = StopFlag()
+        try await withGracefulShutdownHandler {
+            try await ensureIndexes(database, stopping: stopping)
+            let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
+                bootstrapServers: common.kafka.brokers, groupID: configuration.groupID,
+                topics: [Topics.telemetry, Topics.deviceStatus, Topics.alerts],
+                sessionTimeoutMilliseconds: common.kafka.sessionTimeoutMs,
+                maxPollRecords: configuration.batch.maxDocuments, clientID: "db-interface",
+                extra: common.kafka.properties), logger: logger)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
+                bootstrapServers: common.kafka.brokers, clientID: "db-interface", messageTimeoutMilliseconds: 0,
+                extra: common.kafka.properties), logger: logger)
+            readiness.set("kafka", ready: true, detail: "consuming as \(configuration.groupID)")
+            let writer = BatchWriter(database: database, writeConcern: configuration.writeConcern == "majority" ? .majority : .acknowledged,
+                                     logger: logger)
+            await consume(consumer: consumer, producer: producer, writer: writer, stopping: stopping)
+            await consumer.close()
+            await producer.shutdown(timeout: .seconds(10))
+        } onGracefulShutdown: {
+            stopping.set()
+        }
+        mongo.close()
+        logger.info("stopped")
+    }
+
+    /// Creates the indexes, waiting for MongoDB if it is not there yet.
+    func ensureIndexes(_ database: MongoDatabase, stopping: StopFlag) async throws {
+        var delay = configuration.retry.initialMs
+        while !stopping.isSet {
+            let failure: MongoError
+            do {
+                try await Indexes.ensure(database, retention: configuration.retention)
+                readiness.set("mongodb", ready: true, detail: "indexes in place")
+                return
+            } catch {
+                failure = error
+            }
+            guard failure.isRetryable else { throw failure }
+            readiness.set("mongodb", ready: false, detail: "unreachable: \(failure.kind)")
+            logger.warning("MongoDB not reachable yet; retrying", metadata: ["error": "\(failure)", "in_ms": "\(delay)"])
+            try await Task.sleep(for: .milliseconds(delay))
+            delay = min(configuration.retry.maxMs, delay * 2)
+        }
+    }
+
+    func consume(consumer: KafkaConsumer, producer: KafkaProducer, writer: BatchWriter, stopping: StopFlag) async {
+        while !stopping.isSet && !Task.isCancelled {
+            let batch: [KafkaConsumerMessage]
+            do {
+                batch = try await collect(consumer, stopping: stopping)
+            } catch {
+                logger.error("Kafka poll failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            guard !batch.isEmpty else { continue }
+            logger.debug("batch collected", metadata: ["messages": "\(batch.count)"])
+            metrics.consumed.increment(by: Int64(batch.count))
+            metrics.batchSize.record(batch.count)
+            guard let unstorable = await writeWithRetry(batch, writer: writer, stopping: stopping) else {
+                logger.info("stopping with a batch MongoDB did not take: it will be delivered again", metadata: ["size": "\(batch.count)"])
+                return
+            }
+            for item in unstorable { await sendDeadLetter(item, producer: producer) }
+            consumer.markProcessed(batch)
+            do {
+                try await consumer.commit()
+            } catch {
+                logger.warning("offset commit failed; the batch may be delivered again (stored idempotently)",
+                               metadata: ["error": "\(error)"])
+            }
+            if let newest = batch.compactMap(\.timestamp).max() {
+                metrics.lagSeconds.record(max(0, Date().timeIntervalSince(newest)))
+            }
+        }
+    }
+
+    /// Up to `maxDocuments` messages, waiting at most `maxWaitMs` after the first.
+    func collect(_ consumer: KafkaConsumer, stopping: StopFlag) async throws -> [KafkaConsumerMessage] {
+        let first = try await consumer.poll(maxMessages: configuration.batch.maxDocuments, timeout: .milliseconds(200))
+        guard !first.isEmpty else { return [] }
+        var batch = first
+        let deadline = ContinuousClock.now + .milliseconds(configuration.batch.maxWaitMs)
+        while batch.count < configuration.batch.maxDocuments, ContinuousClock.now < deadline, !stopping.isSet {
+            let remaining = deadline - ContinuousClock.now
+            let more = try await consumer.poll(maxMessages: configuration.batch.maxDocuments - batch.count,
+                                               timeout: min(remaining, .milliseconds(configuration.batch.maxWaitMs)))
+            batch.append(contentsOf: more)
+        }
+        return batch
+    }
+
+    /// Writes until MongoDB takes the batch; nil if the service is stopping while MongoDB is away.
+    func writeWithRetry(_ batch: [KafkaConsumerMessage], writer: BatchWriter, stopping: StopFlag) async -> [Unstorable]? {
+        var delay = configuration.retry.initialMs
+        while true {
+            let started = ContinuousClock.now
+            do {
+                let (outcome, unstorable) = try await writer.write(batch)
+                let elapsed = ContinuousClock.now - started
+                metrics.writeLatency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000
+                                                       + elapsed.components.attoseconds / 1_000_000_000)
+                metrics.inserted.increment(by: Int64(outcome.inserted))
+                metrics.duplicates.increment(by: Int64(outcome.duplicates))
+                metrics.batches.increment()
+                logger.debug("batch written", metadata: ["messages": "\(batch.count)", "inserted": "\(outcome.inserted)",
+                                                         "duplicates": "\(outcome.duplicates)", "unstorable": "\(unstorable.count)"])
+                if delay != configuration.retry.initialMs { logger.info("MongoDB is back; writing resumed") }
+                readiness.set("mongodb", ready: true, detail: "writing")
+                return unstorable
+            } catch {
+                metrics.retries.increment()
+                readiness.set("mongodb", ready: false, detail: "\(error.kind)")
+                logger.warning("MongoDB write failed; retrying the batch", metadata: ["error": "\(error)", "in_ms": "\(delay)"])
+                if stopping.isSet || Task.isCancelled { return nil }
+                try? await Task.sleep(for: .milliseconds(delay))
+                delay = min(configuration.retry.maxMs, delay * 2)
+            }
+        }
+    }
+
+    func sendDeadLetter(_ item: Unstorable, producer: KafkaProducer) async {
+        let headers = [
+            KafkaHeader(key: DeadLetter.reasonHeader, value: item.reason),
+            KafkaHeader(key: DeadLetter.detailHeader, value: item.detail),
+            KafkaHeader(key: DeadLetter.sourceHeader, value: "\(item.message.topic)/\(item.message.partition)/\(item.message.offset)"),
+            KafkaHeader(key: DeadLetter.serviceHeader, value: DBInterfaceService.name),
+            KafkaHeader(key: DeadLetter.rejectedAtHeader, value: String(Int64(Date().timeIntervalSince1970 * 1000))),
+        ]
+        do {
+            _ = try await producer.send(KafkaProducerRecord(topic: Topics.deadLetter, key: item.message.key,
+                                                            value: item.message.value, headers: headers))
+            metrics.deadLetters.increment()
+        } catch {
+            logger.error("dead letter not delivered", metadata: ["error": "\(error)", "reason": "\(item.reason)"])
+        }
+    }
+}
+
+/// Set once when graceful shutdown begins.
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}

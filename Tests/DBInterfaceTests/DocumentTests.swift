@@ -1,0 +1,53 @@
+import Foundation
+import SCADACore
+import SCADAMongo
+import Testing
+@testable import DBInterface
+
+@Suite struct DocumentTests {
+    @Test func idsAreDeterministic() {
+        #expect(TelemetryDocument.id(of: sample("A", seq: 7)) == "A:7")
+        var record = sample("A", seq: 7)
+        record.seq = nil
+        #expect(TelemetryDocument.id(of: record) == "A:t\(record.eventTime)")
+    }
+
+    @Test func fieldNamesRoundTrip() {
+        for name in ["temperature", "voltages.L1", "$weird", "50%.x", "", "a..b"] {
+            let field = FieldNames.encode(name)
+            #expect(!field.contains(".") && !field.hasPrefix("$") && !field.isEmpty)
+            #expect(FieldNames.decode(field) == name)
+        }
+    }
+
+    @Test func rollupAggregation() {
+        let base: Int64 = testBase
+        let records = [10.0, 30.0, 20.0].enumerated().map { index, value in
+            TelemetryRecord(deviceId: "D", deviceType: "t", eventTime: base + Int64(index) * 1000, receiveTime: 0,
+                            seq: Int64(index), metrics: ["v": value], sourceTopic: "")
+        } + [TelemetryRecord(deviceId: "D", deviceType: "t", eventTime: base + 61_000, receiveTime: 0, metrics: ["v": 5], sourceTopic: "")]
+        let buckets = RollupBucket.aggregate(records)
+        #expect(buckets.count == 2)
+        let first = buckets[RollupBucket.Key(deviceID: "D", minute: base)]
+        #expect(first?.samples == 3)
+        let stats = first?.metrics["v"]
+        #expect(stats?.min == 10 && stats?.max == 30 && stats?.sum == 60 && stats?.count == 3)
+        #expect(stats?.last == 20 && stats?.lastTime == base + 2000)
+        #expect(RollupBucket.minute(of: base + 59_999) == base && RollupBucket.minute(of: base + 60_000) == base + 60_000)
+    }
+
+    @Test func registryUpdateCountsOnlyNewSamplesTowardsCompleteness() {
+        let new = [1, 2, 5].map { sample("R", seq: $0) }
+        let updates = RegistryUpdate.updates(new: new, duplicates: [sample("R", seq: 2)])
+        let update = updates["R"]
+        #expect(update?.stored == 3 && update?.duplicates == 1 && update?.seqMin == 1 && update?.seqMax == 5 && update?.storedWithSeq == 3)
+        #expect(update?.lastValues == sample("R", seq: 5).metrics)
+    }
+
+    @Test func configurationIsValidated() {
+        var configuration = DBInterfaceConfiguration()
+        #expect(throws: Never.self) { try configuration.validate() }
+        configuration.writeConcern = "w2"
+        #expect(throws: DBInterfaceError.self) { try configuration.validate() }
+    }
+}
