@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(name: "scadactl", dependencies: ["SCADACtl", argumentParser], swiftSettings: strict),
 
         // Starts real servers (mosquitto, tansu, nx-27017) on free loopback ports for tests.
-        .target(name: "SCADATestSupport", dependencies: [log], swiftSettings: strict),
+        .target(name: "SCADATestSupport", dependencies: [log, "SCADAOps", lifecycle], swiftSettings: strict),
 
         .testTarget(name: "SCADAMQTTTests", dependencies: ["SCADAMQTT", "SCADATestSupport"], swiftSettings: strict),
         .testTarget(name: "SCADAKafkaTests", dependencies: ["SCADAKafka", "SCADATestSupport"], swiftSettings: strict),
@@ -87,10 +87,10 @@ let package = Package(
         .testTarget(name: "PLCSimulatorTests", dependencies: ["PLCSimulator", "SCADAMQTT", "SCADATestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "PreprocessorTests", dependencies: ["Preprocessor", "SCADACore", "SCADAOps", "SCADAMQTT", "SCADAKafka",
-                                                            "SCADATestSupport", lifecycle],
+                                                            "SCADATestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "DBInterfaceTests", dependencies: ["DBInterface", "SCADACore", "SCADAOps", "SCADAKafka", "SCADAMongo",
-                                                           "SCADATestSupport", lifecycle],
+                                                           "SCADATestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SCADACoreTests", dependencies: ["SCADACore", "SCADAOps", hummingbird,
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],

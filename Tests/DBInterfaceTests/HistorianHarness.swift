@@ -5,7 +5,6 @@ import SCADAKafka
 import SCADAMongo
 import SCADAOps
 import SCADATestSupport
-import ServiceLifecycle
 @testable import DBInterface
 
 let testLogger: Logger = {
@@ -46,13 +45,8 @@ struct Servers {
 }
 
 /// The historian running in this process until `stop()` (graceful) or `abort()` (like kill -9: no commit).
-final class RunningHistorian: Sendable {
-    let registry: MetricsRegistry
-    let readiness: Readiness
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
-
-    static func start(_ servers: Servers, configure: (inout DBInterfaceConfiguration) -> Void = { _ in }) async throws -> RunningHistorian {
+enum RunningHistorian {
+    static func start(_ servers: Servers, configure: (inout DBInterfaceConfiguration) -> Void = { _ in }) async throws -> RunningService {
         var common = CommonConfiguration(defaultHTTPPort: 0)
         common.kafka.brokers = servers.kafka.bootstrapServers
         common.kafka.sessionTimeoutMs = 6000
@@ -64,38 +58,7 @@ final class RunningHistorian: Sendable {
         let readiness = Readiness(checks: ["kafka", "mongodb"])
         let historian = Historian(common: common, configuration: configuration,
                                   metrics: DBInterfaceMetrics(factory: registry.factory), readiness: readiness, logger: testLogger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: historian)], logger: testLogger))
-        let running = RunningHistorian(registry: registry, readiness: readiness, group: group, task: Task { try await group.run() })
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !readiness.isReady {
-            guard ContinuousClock.now < deadline else { throw TestServerError("historian not ready: \(readiness.snapshot)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return running
-    }
-
-    private init(registry: MetricsRegistry, readiness: Readiness, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.registry = registry
-        self.readiness = readiness
-        self.group = group
-        self.task = task
-    }
-
-    func stop() async throws {
-        await group.triggerGracefulShutdown()
-        try await task.value
-    }
-
-    /// Ends the service abruptly: the task is cancelled, nothing more is committed.
-    func abort() async {
-        task.cancel()
-        _ = try? await task.value
-    }
-
-    func metric(_ name: String) -> Double {
-        let text = String(decoding: registry.render(), as: UTF8.self)
-        return text.split(separator: "\n").filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        return try await RunningService.start(historian, registry: registry, readiness: readiness, logger: testLogger)
     }
 }
 

@@ -6,7 +6,6 @@ import SCADAKafka
 import SCADAMQTT
 import SCADAOps
 import SCADATestSupport
-import ServiceLifecycle
 
 let testLogger: Logger = {
     var logger = Logger(label: "preprocessor.test")
@@ -36,14 +35,9 @@ struct Servers {
 }
 
 /// A preprocessor running in this process, as the executable runs it, until `stop()`.
-final class RunningPreprocessor: Sendable {
-    let registry: MetricsRegistry
-    let readiness: Readiness
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
-
+enum RunningPreprocessor {
     static func start(_ servers: Servers, clientID: String = "preprocessor-test",
-                      configure: (inout PreprocessorConfiguration) -> Void = { _ in }) async throws -> RunningPreprocessor {
+                      configure: (inout PreprocessorConfiguration) -> Void = { _ in }) async throws -> RunningService {
         var common = CommonConfiguration(defaultHTTPPort: 0)
         common.mqtt.url = servers.mqtt.url
         common.kafka.brokers = servers.kafka.bootstrapServers
@@ -55,35 +49,7 @@ final class RunningPreprocessor: Sendable {
         let pipeline = PreprocessorPipeline(common: common, configuration: configuration,
                                             metrics: PreprocessorMetrics(factory: registry.factory),
                                             readiness: readiness, logger: testLogger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: pipeline)], logger: testLogger))
-        let running = RunningPreprocessor(registry: registry, readiness: readiness, group: group,
-                                          task: Task { try await group.run() })
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !readiness.isReady {
-            guard ContinuousClock.now < deadline else { throw TestServerError("preprocessor not ready in 20 s: \(readiness.snapshot)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return running
-    }
-
-    private init(registry: MetricsRegistry, readiness: Readiness, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.registry = registry
-        self.readiness = readiness
-        self.group = group
-        self.task = task
-    }
-
-    /// Graceful stop (as on SIGTERM): drains what was received into Kafka and flushes.
-    func stop() async throws {
-        await group.triggerGracefulShutdown()
-        try await task.value
-    }
-
-    /// A counter's value from `/metrics`, summed over its label sets.
-    func metric(_ name: String) -> Double {
-        let text = String(decoding: registry.render(), as: UTF8.self)
-        return text.split(separator: "\n").filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        return try await RunningService.start(pipeline, registry: registry, readiness: readiness, logger: testLogger)
     }
 }
 
