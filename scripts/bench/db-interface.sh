@@ -9,7 +9,7 @@
 #      sample stored (start-up included).
 #  RUNS runs each; medians, the ratio (b)/(a), db-interface CPU µs per message and peak RSS (/proc).
 #
-# Usage: scripts/bench/db-interface.sh BIN_DIR     Env: RUNS (3), COUNT (20000), DEVICES (20)
+# Usage: scripts/bench/db-interface.sh BIN_DIR     Env: RUNS (3), COUNT (20000), DEVICES (20), BATCH (5000)
 set -uo pipefail
 bin="${1:?usage: db-interface.sh BIN_DIR}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -97,7 +97,7 @@ PY
   start_mongo
   http_port="$(free_port)"
   # A new consumer group per run, so every run reads the whole topic.
-  printf 'dbInterface:\n  groupID: bench-%s\n' "$run" >"$work/dbi.yaml"
+  printf 'dbInterface:\n  groupID: bench-%s\n  batch: { maxDocuments: %s, maxWaitMs: 200 }\n' "$run" "${BATCH:-5000}" >"$work/dbi.yaml"
   t0="$(date +%s.%N)"
   SCADA_KAFKA_BROKERS="$brokers" SCADA_MONGODB_URI="mongodb://127.0.0.1:$mongo_port" SCADA_HTTP_PORT="$http_port" \
     SCADA_LOG_LEVEL=warning SCADA_CONFIG="$work/dbi.yaml" "$bin/db-interface" >"$work/db-interface.log" 2>&1 &
