@@ -30,8 +30,10 @@ import Testing
         try await eventually("the replays to be consumed") {
             historian.metric("db_interface_duplicates_total") >= 200 && replay.metric("db_interface_duplicates_total") >= 560
         }
-        #expect(try await database.collection(Collections.telemetry).countDocuments() == 360)
         #expect(historian.metric("db_interface_samples_written_total") == 0)
+        try await replay.stop()
+        try await historian.stop()  // a graceful stop writes the pending rollups and registry changes
+        #expect(try await database.collection(Collections.telemetry).countDocuments() == 360)
         let stored = try await storedRollups(database, metric: "temperature")
         let recomputed = try await recomputedRollups(database, metric: "temperature")
         #expect(!stored.isEmpty && stored == recomputed)
@@ -39,8 +41,6 @@ import Testing
         let device = try #require(try await database.collection(Collections.devices).findOne(["_id": "A"]))
         #expect(device["messages"]?.int64Value == 120)
         #expect(device["seq_stored"]?.int64Value == 120)
-        try await replay.stop()
-        try await historian.stop()
         await producer.shutdown()
     }
 
@@ -57,6 +57,10 @@ import Testing
         try await send((1...10).map { sample("G1", seq: Int64($0)) }, with: producer)
         try await eventually("90 stored and 10 duplicates") {
             historian.metric("db_interface_samples_written_total") == 90 && historian.metric("db_interface_duplicates_total") == 10
+        }
+        // Rollups and registry follow at the next flush (at most flushIntervalMs later).
+        try await eventually("the registry entry") {
+            try await database.collection(Collections.devices).findOne(["_id": "G1"])?["seq_stored"]?.int64Value == 90
         }
         let device = try #require(try await database.collection(Collections.devices).findOne(["_id": "G1"]))
         let (low, high, stored) = (device["seq_min"]?.int64Value, device["seq_max"]?.int64Value, device["seq_stored"]?.int64Value)
@@ -138,8 +142,9 @@ import Testing
             try await reopened.collection(Collections.telemetry).countDocuments() == 300
         }
         try await eventually("ready again") { historian.readiness.isReady }
-        let device = try #require(try await reopened.collection(Collections.devices).findOne(["_id": "M"]))
-        #expect(device["seq_stored"]?.int64Value == 300)
+        try await eventually("the registry after the outage") {
+            try await reopened.collection(Collections.devices).findOne(["_id": "M"])?["seq_stored"]?.int64Value == 300
+        }
         try await historian.stop()
         await producer.shutdown()
     }
@@ -161,14 +166,13 @@ import Testing
         #expect(stored < 3000, "aborted mid-stream (\(stored) stored)")
         let second = try await RunningHistorian.start(servers)
         try await eventually("all 3000", timeout: .seconds(60)) { try await database.collection(Collections.telemetry).countDocuments() == 3000 }
-        try await Task.sleep(for: .seconds(1))
+        try await second.stop()  // a graceful stop writes the pending rollups and registry changes
         #expect(try await database.collection(Collections.telemetry).countDocuments() == 3000)
         let rollups = try await storedRollups(database, metric: "temperature")
         let recomputed = try await recomputedRollups(database, metric: "temperature")
         #expect(rollups == recomputed, "differing buckets: \(rollups.filter { recomputed[$0.key] != $0.value }) vs \(recomputed.filter { rollups[$0.key] != $0.value })")
         let device = try #require(try await database.collection(Collections.devices).findOne(["_id": "K1"]))
         #expect(device["seq_stored"]?.int64Value == 1500)
-        try await second.stop()
         await producer.shutdown()
     }
 }

@@ -15,6 +15,11 @@ public struct DBInterfaceConfiguration: Codable, Sendable, Equatable {
     public struct Batch: Codable, Sendable, Equatable {
         public var maxDocuments: Int = 1_000
         public var maxWaitMs: Int = 50
+        /// Rollups, registry and offsets are written together at most this often while records keep
+        /// coming (at once when the stream pauses): one update per device-minute covers many samples.
+        public var flushIntervalMs: Int = 1_000
+        /// ... or when this many records wait for it.
+        public var maxPendingDocuments: Int = 20_000
         public init() {}
     }
 
@@ -36,7 +41,9 @@ public struct DBInterfaceConfiguration: Codable, Sendable, Equatable {
 
     /// Checks values YAML types alone cannot.
     public func validate() throws(DBInterfaceError) {
-        guard batch.maxDocuments > 0, batch.maxWaitMs >= 0 else { throw DBInterfaceError("batch limits must be positive") }
+        guard batch.maxDocuments > 0, batch.maxWaitMs >= 0, batch.flushIntervalMs >= 0, batch.maxPendingDocuments > 0 else {
+            throw DBInterfaceError("batch limits must be positive")
+        }
         guard ["acknowledged", "majority"].contains(writeConcern) else {
             throw DBInterfaceError("writeConcern must be acknowledged or majority, not '\(writeConcern)'")
         }

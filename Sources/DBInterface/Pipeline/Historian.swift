@@ -78,6 +78,7 @@ public struct Historian: Service {
     }
 
     func consume(consumer: KafkaConsumer, producer: KafkaProducer, writer: BatchWriter, stopping: StopFlag) async {
+        var pending = Pending()
         while !stopping.isSet && !Task.isCancelled {
             let batch: [KafkaConsumerMessage]
             do {
@@ -87,26 +88,60 @@ public struct Historian: Service {
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
-            guard !batch.isEmpty else { continue }
-            logger.debug("batch collected", metadata: ["messages": "\(batch.count)"])
-            metrics.consumed.increment(by: Int64(batch.count))
-            metrics.batchSize.record(batch.count)
-            guard let unstorable = await writeWithRetry(batch, writer: writer, stopping: stopping) else {
-                logger.info("stopping with a batch MongoDB did not take: it will be delivered again", metadata: ["size": "\(batch.count)"])
-                return
+            if !batch.isEmpty {
+                logger.debug("batch collected", metadata: ["messages": "\(batch.count)"])
+                metrics.consumed.increment(by: Int64(batch.count))
+                metrics.batchSize.record(batch.count)
+                guard let raw = await writeWithRetry(batch, writer: writer, stopping: stopping) else {
+                    logger.info("stopping with a batch MongoDB did not take: it will be delivered again", metadata: ["size": "\(batch.count)"])
+                    return
+                }
+                pending.add(batch, raw)
             }
-            for item in unstorable { await sendDeadLetter(item, producer: producer) }
-            consumer.markProcessed(batch)
-            do {
-                try await consumer.commit()
-            } catch {
-                logger.warning("offset commit failed; the batch may be delivered again (stored idempotently)",
-                               metadata: ["error": "\(error)"])
-            }
-            if let newest = batch.compactMap(\.timestamp).max() {
-                metrics.lagSeconds.record(max(0, Date().timeIntervalSince(newest)))
+            // Rollups and registry go out once per flush interval (or when idle, or when much is pending);
+            // offsets are committed only after them, so a crash before never loses a rollup contribution.
+            if !pending.messages.isEmpty, batch.isEmpty || pending.isDue(configuration.batch) {
+                guard await flush(&pending, consumer: consumer, producer: producer, writer: writer, stopping: stopping) else { return }
             }
         }
+        if !pending.messages.isEmpty && !Task.isCancelled {
+            _ = await flush(&pending, consumer: consumer, producer: producer, writer: writer, stopping: stopping)
+        }
+    }
+
+    /// Writes the pending rollups and registry changes, sends the dead letters and commits the offsets.
+    /// False when the service is stopping while MongoDB is away (nothing is committed then).
+    func flush(_ pending: inout Pending, consumer: KafkaConsumer, producer: KafkaProducer, writer: BatchWriter,
+               stopping: StopFlag) async -> Bool {
+        var delay = configuration.retry.initialMs
+        var attempt = 0
+        while true {
+            do {
+                _ = try await writer.writeDerived(new: pending.new, duplicates: pending.duplicates, recomputeAll: attempt > 0)
+                break
+            } catch {
+                attempt += 1
+                metrics.retries.increment()
+                readiness.set("mongodb", ready: false, detail: "\(error.kind)")
+                logger.warning("MongoDB rollup/registry write failed; retrying", metadata: ["error": "\(error)", "in_ms": "\(delay)"])
+                if (stopping.isSet && attempt > 1) || Task.isCancelled { return false }
+                try? await Task.sleep(for: .milliseconds(delay))
+                delay = min(configuration.retry.maxMs, delay * 2)
+            }
+        }
+        for item in pending.unstorable { await sendDeadLetter(item, producer: producer) }
+        consumer.markProcessed(pending.messages)
+        do {
+            try await consumer.commit()
+        } catch {
+            logger.warning("offset commit failed; the batch may be delivered again (stored idempotently)",
+                           metadata: ["error": "\(error)"])
+        }
+        if let newest = pending.messages.compactMap(\.timestamp).max() {
+            metrics.lagSeconds.record(max(0, Date().timeIntervalSince(newest)))
+        }
+        pending = Pending()
+        return true
     }
 
     /// Up to `maxDocuments` messages, waiting at most `maxWaitMs` after the first.
@@ -125,12 +160,13 @@ public struct Historian: Service {
     }
 
     /// Writes until MongoDB takes the batch; nil if the service is stopping while MongoDB is away.
-    func writeWithRetry(_ batch: [KafkaConsumerMessage], writer: BatchWriter, stopping: StopFlag) async -> [Unstorable]? {
+    func writeWithRetry(_ batch: [KafkaConsumerMessage], writer: BatchWriter, stopping: StopFlag) async -> RawBatch? {
         var delay = configuration.retry.initialMs
         while true {
             let started = ContinuousClock.now
             do {
-                let (outcome, unstorable) = try await writer.write(batch)
+                let raw = try await writer.write(batch)
+                let outcome = raw.outcome
                 let elapsed = ContinuousClock.now - started
                 metrics.writeLatency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000
                                                        + elapsed.components.attoseconds / 1_000_000_000)
@@ -138,10 +174,10 @@ public struct Historian: Service {
                 metrics.duplicates.increment(by: Int64(outcome.duplicates))
                 metrics.batches.increment()
                 logger.debug("batch written", metadata: ["messages": "\(batch.count)", "inserted": "\(outcome.inserted)",
-                                                         "duplicates": "\(outcome.duplicates)", "unstorable": "\(unstorable.count)"])
+                                                         "duplicates": "\(outcome.duplicates)", "unstorable": "\(raw.unstorable.count)"])
                 if delay != configuration.retry.initialMs { logger.info("MongoDB is back; writing resumed") }
                 readiness.set("mongodb", ready: true, detail: "writing")
-                return unstorable
+                return raw
             } catch {
                 metrics.retries.increment()
                 readiness.set("mongodb", ready: false, detail: "\(error.kind)")
@@ -176,4 +212,26 @@ final class StopFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .relaxed) }
     var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+/// Stored batches whose rollups, registry changes, dead letters and offsets are not written yet.
+struct Pending: Sendable {
+    var messages: [KafkaConsumerMessage] = []
+    var new: [TelemetryRecord] = []
+    var duplicates: [TelemetryRecord] = []
+    var unstorable: [Unstorable] = []
+    var since: ContinuousClock.Instant?
+
+    mutating func add(_ batch: [KafkaConsumerMessage], _ raw: RawBatch) {
+        if since == nil { since = .now }
+        messages += batch
+        new += raw.new
+        duplicates += raw.duplicates
+        unstorable += raw.unstorable
+    }
+
+    func isDue(_ batch: DBInterfaceConfiguration.Batch) -> Bool {
+        guard let since else { return false }
+        return ContinuousClock.now - since >= .milliseconds(batch.flushIntervalMs) || messages.count >= batch.maxPendingDocuments
+    }
 }

@@ -11,6 +11,14 @@ struct Unstorable: Sendable {
     var detail: String
 }
 
+/// The raw part of a batch, stored: what was new, what was a duplicate, what could not be stored.
+struct RawBatch: Sendable {
+    var outcome = BatchOutcome()
+    var new: [TelemetryRecord] = []
+    var duplicates: [TelemetryRecord] = []
+    var unstorable: [Unstorable] = []
+}
+
 /// What one batch did.
 struct BatchOutcome: Sendable, Equatable {
     var inserted = 0
@@ -34,10 +42,13 @@ struct BatchWriter: Sendable {
     var devices: MongoCollection { database.collection(Collections.devices) }
     var alerts: MongoCollection { database.collection(Collections.alerts) }
 
-    /// Throws only errors worth retrying the whole batch for (MongoDB unreachable, timeouts).
-    func write(_ messages: [KafkaConsumerMessage]) async throws(MongoError) -> (BatchOutcome, [Unstorable]) {
+    /// Stores the raw samples, statuses and alerts of a batch; returns which samples were new and which
+    /// duplicates (for ``writeDerived(new:duplicates:recomputeAll:)``). Throws only errors worth retrying
+    /// the whole batch for (MongoDB unreachable, timeouts); repeating a batch is harmless.
+    func write(_ messages: [KafkaConsumerMessage]) async throws(MongoError) -> RawBatch {
         var outcome = BatchOutcome()
         var unstorable: [Unstorable] = []
+        var raw = RawBatch()
         var records: [(TelemetryRecord, KafkaConsumerMessage)] = []
         var statuses: [DeviceStatusRecord] = []
         var alertRecords: [AlertRecord] = []
@@ -55,7 +66,7 @@ struct BatchWriter: Sendable {
             }
         }
         if !records.isEmpty {
-            try await writeTelemetry(records, outcome: &outcome, unstorable: &unstorable)
+            (raw.new, raw.duplicates) = try await writeTelemetry(records, outcome: &outcome, unstorable: &unstorable)
         }
         if !statuses.isEmpty {
             try await writeStatuses(statuses)
@@ -65,11 +76,13 @@ struct BatchWriter: Sendable {
             try await writeAlerts(alertRecords)
             outcome.alerts = alertRecords.count
         }
-        return (outcome, unstorable)
+        raw.outcome = outcome
+        raw.unstorable = unstorable
+        return raw
     }
 
     private func writeTelemetry(_ records: [(TelemetryRecord, KafkaConsumerMessage)], outcome: inout BatchOutcome,
-                                unstorable: inout [Unstorable]) async throws(MongoError) {
+                                unstorable: inout [Unstorable]) async throws(MongoError) -> ([TelemetryRecord], [TelemetryRecord]) {
         // The same sample twice in one batch is a duplicate too.
         var seen = Set<String>()
         var unique: [(TelemetryRecord, KafkaConsumerMessage)] = []
@@ -96,24 +109,34 @@ struct BatchWriter: Sendable {
         let new = unique.indices.filter { !failed.contains($0) }.map { unique[$0].0 }
         outcome.inserted = new.count
         outcome.duplicates = duplicates.count
+        return (new, duplicates)
+    }
 
-        // Rollups: increments for the new samples; buckets a duplicate touched may already hold some of
-        // this batch (a crash after the insert), so those are recomputed from the raw samples.
-        let suspect = Set(duplicates.map { RollupBucket.Key(deviceID: $0.deviceId, minute: RollupBucket.minute(of: $0.eventTime)) })
-        let increments = RollupBucket.aggregate(new).filter { !suspect.contains($0.key) }
+    /// Rollups and registry for samples stored by earlier ``write(_:)`` calls (gathered over several batches,
+    /// so that one update per device-minute covers many samples).
+    ///
+    /// Rollups get increments for the new samples; a bucket a duplicate touched may already hold some of
+    /// them (a crash after the raw insert), so it is recomputed from the raw samples instead. With
+    /// `recomputeAll` (after a failed attempt, whose increments may have partly landed) every touched
+    /// bucket is recomputed.
+    func writeDerived(new: [TelemetryRecord], duplicates: [TelemetryRecord], recomputeAll: Bool) async throws(MongoError) -> Int {
+        var suspect = Set(duplicates.map { RollupBucket.Key(deviceID: $0.deviceId, minute: RollupBucket.minute(of: $0.eventTime)) })
+        let buckets = RollupBucket.aggregate(new)
+        if recomputeAll { suspect.formUnion(buckets.keys) }
+        let increments = buckets.filter { !suspect.contains($0.key) }
         if !increments.isEmpty {
             try await createMissingBuckets(increments.keys.sorted())
             try await rollups.bulkWrite(increments.sorted { $0.key < $1.key }.map { $0.value.incrementalUpdate() },
                                         ordered: false, writeConcern: writeConcern)
         }
         for key in suspect.sorted() { try await recompute(key) }
-        outcome.recomputedBuckets = suspect.count
 
         let registry = RegistryUpdate.updates(new: new, duplicates: duplicates)
         if !registry.isEmpty {
             try await devices.bulkWrite(registry.keys.sorted().compactMap { registry[$0]?.model() }, ordered: false,
                                         writeConcern: writeConcern)
         }
+        return suspect.count
     }
 
     /// Inserts empty bucket documents where none exist yet (duplicates are ignored), so that the
