@@ -22,14 +22,10 @@ window="${WINDOW:-256}"  # publishes in flight per connection, for both publishe
 [ -x "$sim" ] || { echo "missing $sim (build with: swift build -c release)"; exit 1; }
 command -v mosquitto >/dev/null || { echo "mosquitto not in PATH (apt-get install mosquitto)"; exit 1; }
 
-work="$(mktemp -d /tmp/plcsim-bench.XXXXXX)"
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+bench_setup plcsim
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
-wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 port="$(free_port)"
 cat >"$work/mosquitto.conf" <<CONF
@@ -58,7 +54,7 @@ for connections in 1 2 4; do
     rates+=("$rate")
     [ "${failed:-0}" = 0 ] || echo "  run $run: $failed messages not acknowledged"
   done
-  rate_median[$connections]="$(printf '%s\n' "${rates[@]}" | median)"
+  rate_median[$connections]="$(printf '%s\n' "${rates[@]}" | median_int)"
   printf 'load  qos1 %d connection(s): median %7d msg/s   runs: %s\n' "$connections" "${rate_median[$connections]}" "${rates[*]}"
 done
 
@@ -113,7 +109,7 @@ C
       out="$("$work/refpub" 127.0.0.1 "$port" "$count" "$window" 2>&1)"
       rates+=("$(sed -n 's/.*RESULT rate=\([0-9]*\).*/\1/p' <<<"$out")")
     done
-    baseline="$(printf '%s\n' "${rates[@]}" | median)"
+    baseline="$(printf '%s\n' "${rates[@]}" | median_int)"
     printf 'C libmosquitto reference, 1 connection: median %7d msg/s   runs: %s\n' "$baseline" "${rates[*]}"
   else
     echo "C reference publisher did not compile (see below); no baseline"; cat "$work/gcc.log"
