@@ -136,7 +136,25 @@ struct BatchWriter: Sendable {
             try await devices.bulkWrite(registry.keys.sorted().compactMap { registry[$0]?.model() }, ordered: false,
                                         writeConcern: writeConcern)
         }
+        // Duplicates mean earlier deliveries may have stored samples whose counters never landed (a crash
+        // before the flush): the completeness counters of those devices are recounted from the raw samples.
+        let recount = recomputeAll ? Set(new.map(\.deviceId)).union(duplicates.map(\.deviceId)) : Set(duplicates.map(\.deviceId))
+        for device in recount.sorted() { try await recountCompleteness(device) }
         return suspect.count
+    }
+
+    /// Sets `messages`, `seq_min`, `seq_max` and `seq_stored` of `device` from its stored raw samples.
+    func recountCompleteness(_ device: String) async throws(MongoError) {
+        let messages = try await telemetry.countDocuments(["device_id": .string(device)])
+        let totals = try await telemetry.aggregate([
+            ["$match": ["device_id": .string(device), "seq": ["$exists": true]]],
+            ["$group": ["_id": .null, "stored": ["$sum": 1], "low": ["$min": "$seq"], "high": ["$max": "$seq"]]],
+        ]).first
+        var set: BSONDocument = ["messages": .int64(Int64(messages)), "seq_stored": .int64(totals?["stored"]?.int64Value ?? 0)]
+        if let low = totals?["low"]?.int64Value { set["seq_min"] = .int64(low) }
+        if let high = totals?["high"]?.int64Value { set["seq_max"] = .int64(high) }
+        try await devices.updateOne(filter: ["_id": .string(device)], update: ["$set": .document(set)], upsert: true,
+                                    writeConcern: writeConcern)
     }
 
     /// Inserts empty bucket documents where none exist yet (duplicates are ignored), so that the
