@@ -68,9 +68,9 @@ let package = Package(
     + service("PLCSimulator", executable: "plc-simulator",
               dependencies: ["SCADAMQTT", argumentParser, .product(name: "GRDB", package: "GRDB.swift"), hummingbird])
     + service("Preprocessor", executable: "preprocessor",
-              dependencies: ["SCADAMQTT", "SCADAKafka", hummingbird, .product(name: "Prometheus", package: "swift-prometheus")])
+              dependencies: ["SCADAMQTT", "SCADAKafka", .product(name: "Prometheus", package: "swift-prometheus")])
     + service("DBInterface", executable: "db-interface",
-              dependencies: ["SCADAKafka", "SCADAMongo", hummingbird, .product(name: "Prometheus", package: "swift-prometheus")])
+              dependencies: ["SCADAKafka", "SCADAMongo", .product(name: "Prometheus", package: "swift-prometheus")])
     + service("AnomalyDetector", executable: "anomaly-detector", dependencies: ["SCADAKafka"])
     + service("APIGateway", executable: "api-gateway", dependencies: ["SCADAMQTT", "SCADAKafka", "SCADAMongo", hummingbird])
     + [

@@ -1,6 +1,3 @@
-import Hummingbird
-import Logging
-import SCADACore
 import SCADAOps
 
 /// The db-interface service: Kafka → MongoDB historian.
@@ -11,24 +8,12 @@ public enum DBInterfaceService {
 
     /// Entry point of the `db-interface` executable: loads the configuration and runs until SIGTERM.
     public static func main() async throws {
-        let loader = try ConfigurationLoader.fromEnvironment()
-        let common = try loader.common(defaultHTTPPort: defaultHTTPPort)
-        let configuration = try loader.section("dbInterface", defaults: DBInterfaceConfiguration())
-        try configuration.validate()
-        LogSetup.bootstrap(service: name, configuration: common)
-        let logger = Logger(label: name)
-        logger.info("starting", metadata: ["config": "\(loader.source)", "kafka": "\(common.kafka.brokers)",
-                                           "mongodb": "\(common.mongodb.uri)", "http_port": "\(common.http.port)"])
-        let registry = MetricsRegistry()
-        let readiness = Readiness(checks: ["kafka", "mongodb"])
-        let router = Router()
-        OpsRoutes.add(to: router, service: name, readiness: readiness, metrics: registry)
-        let historian = Historian(common: common, configuration: configuration,
-                                  metrics: DBInterfaceMetrics(factory: registry.factory), readiness: readiness, logger: logger)
-        try await ServiceRunner.run([
-            ServiceRunner.httpServer(router: router, configuration: common, service: name, logger: logger),
-            historian,
-        ], logger: logger)
-        logger.info("stopped")
+        try await ServiceRunner.main(service: name, defaultHTTPPort: defaultHTTPPort, readinessChecks: ["kafka", "mongodb"]) { context in
+            let configuration = try context.loader.section("dbInterface", defaults: DBInterfaceConfiguration())
+            try configuration.validate()
+            return Historian(common: context.common, configuration: configuration,
+                             metrics: DBInterfaceMetrics(factory: context.metrics.factory), readiness: context.readiness,
+                             logger: context.logger)
+        }
     }
 }

@@ -1,6 +1,3 @@
-import Hummingbird
-import Logging
-import SCADACore
 import SCADAOps
 
 /// The preprocessor service: MQTT → Kafka with validation, decoding, normalisation and dead letters.
@@ -11,25 +8,13 @@ public enum PreprocessorService {
 
     /// Entry point of the `preprocessor` executable: loads the configuration and runs until SIGTERM.
     public static func main() async throws {
-        let loader = try ConfigurationLoader.fromEnvironment()
-        let common = try loader.common(defaultHTTPPort: defaultHTTPPort)
-        let configuration = try loader.section("preprocessor", defaults: PreprocessorConfiguration())
-        try configuration.validate()
-        LogSetup.bootstrap(service: name, configuration: common)
-        let logger = Logger(label: name)
-        logger.info("starting", metadata: ["config": "\(loader.source)", "mqtt": "\(common.mqtt.url)",
-                                           "kafka": "\(common.kafka.brokers)", "http_port": "\(common.http.port)"])
-        let registry = MetricsRegistry(latencyBuckets: PreprocessorMetrics.latencyBuckets)
-        let readiness = Readiness(checks: ["mqtt", "kafka"])
-        let router = Router()
-        OpsRoutes.add(to: router, service: name, readiness: readiness, metrics: registry)
-        let pipeline = PreprocessorPipeline(common: common, configuration: configuration,
-                                            metrics: PreprocessorMetrics(factory: registry.factory),
-                                            readiness: readiness, logger: logger)
-        try await ServiceRunner.run([
-            ServiceRunner.httpServer(router: router, configuration: common, service: name, logger: logger),
-            pipeline,
-        ], logger: logger)
-        logger.info("stopped")
+        try await ServiceRunner.main(service: name, defaultHTTPPort: defaultHTTPPort, readinessChecks: ["mqtt", "kafka"],
+                                     metrics: MetricsRegistry(latencyBuckets: PreprocessorMetrics.latencyBuckets)) { context in
+            let configuration = try context.loader.section("preprocessor", defaults: PreprocessorConfiguration())
+            try configuration.validate()
+            return PreprocessorPipeline(common: context.common, configuration: configuration,
+                                        metrics: PreprocessorMetrics(factory: context.metrics.factory),
+                                        readiness: context.readiness, logger: context.logger)
+        }
     }
 }

@@ -28,9 +28,10 @@ public struct Historian: Service {
     }
 
     public func run() async throws {
+        let writeConcern: MongoWriteConcern = configuration.writeConcern == "majority" ? .majority : .acknowledged
         let mongo = try MongoClient(configuration: MongoClientConfiguration(
             uri: common.mongodb.uri, appName: "db-interface", serverSelectionTimeout: .seconds(5),
-            writeConcern: configuration.writeConcern == "majority" ? .majority : .acknowledged), logger: logger)
+            writeConcern: writeConcern), logger: logger)
         let database = mongo.database(common.mongodb.database)
         let stopping = StopFlag()
         try await withGracefulShutdownHandler {
@@ -45,8 +46,7 @@ public struct Historian: Service {
                 bootstrapServers: common.kafka.brokers, clientID: "db-interface", messageTimeoutMilliseconds: 0,
                 extra: common.kafka.properties), logger: logger)
             readiness.set("kafka", ready: true, detail: "consuming as \(configuration.groupID)")
-            let writer = BatchWriter(database: database, writeConcern: configuration.writeConcern == "majority" ? .majority : .acknowledged,
-                                     logger: logger)
+            let writer = BatchWriter(database: database, writeConcern: writeConcern)
             await consume(consumer: consumer, producer: producer, writer: writer, stopping: stopping)
             await consumer.close()
             await producer.shutdown(timeout: .seconds(10))
@@ -117,7 +117,7 @@ public struct Historian: Service {
         var attempt = 0
         while true {
             do {
-                _ = try await writer.writeDerived(new: pending.new, duplicates: pending.duplicates, recomputeAll: attempt > 0)
+                try await writer.writeDerived(new: pending.new, duplicates: pending.duplicates, recomputeAll: attempt > 0)
                 break
             } catch {
                 attempt += 1

@@ -23,9 +23,6 @@ struct RawBatch: Sendable {
 struct BatchOutcome: Sendable, Equatable {
     var inserted = 0
     var duplicates = 0
-    var statuses = 0
-    var alerts = 0
-    var recomputedBuckets = 0
 }
 
 /// Writes one batch of Kafka messages into MongoDB: raw samples (unordered insert, duplicates
@@ -35,7 +32,6 @@ struct BatchOutcome: Sendable, Equatable {
 struct BatchWriter: Sendable {
     let database: MongoDatabase
     let writeConcern: MongoWriteConcern
-    let logger: Logger
 
     var telemetry: MongoCollection { database.collection(Collections.telemetry) }
     var rollups: MongoCollection { database.collection(Collections.rollups) }
@@ -70,11 +66,9 @@ struct BatchWriter: Sendable {
         }
         if !statuses.isEmpty {
             try await writeStatuses(statuses)
-            outcome.statuses = statuses.count
         }
         if !alertRecords.isEmpty {
             try await writeAlerts(alertRecords)
-            outcome.alerts = alertRecords.count
         }
         raw.outcome = outcome
         raw.unstorable = unstorable
@@ -119,7 +113,7 @@ struct BatchWriter: Sendable {
     /// them (a crash after the raw insert), so it is recomputed from the raw samples instead. With
     /// `recomputeAll` (after a failed attempt, whose increments may have partly landed) every touched
     /// bucket is recomputed.
-    func writeDerived(new: [TelemetryRecord], duplicates: [TelemetryRecord], recomputeAll: Bool) async throws(MongoError) -> Int {
+    func writeDerived(new: [TelemetryRecord], duplicates: [TelemetryRecord], recomputeAll: Bool) async throws(MongoError) {
         var suspect = Set(duplicates.map { RollupBucket.Key(deviceID: $0.deviceId, minute: RollupBucket.minute(of: $0.eventTime)) })
         let buckets = RollupBucket.aggregate(new)
         if recomputeAll { suspect.formUnion(buckets.keys) }
@@ -140,7 +134,6 @@ struct BatchWriter: Sendable {
         // before the flush): the completeness counters of those devices are recounted from the raw samples.
         let recount = recomputeAll ? Set(new.map(\.deviceId)).union(duplicates.map(\.deviceId)) : Set(duplicates.map(\.deviceId))
         for device in recount.sorted() { try await recountCompleteness(device) }
-        return suspect.count
     }
 
     /// Sets `messages`, `seq_min`, `seq_max` and `seq_stored` of `device` from its stored raw samples.

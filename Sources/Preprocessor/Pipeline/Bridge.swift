@@ -47,8 +47,7 @@ struct Bridge: Sendable {
         switch normaliser.process(topic: message.topic, payload: message.payload, receiveTime: receiveTime, plan: plan) {
         case .telemetry(let deviceID, let json, let eventTime):
             metrics.valid.increment()
-            await output.sendTelemetry(deviceID: deviceID, json: json, eventTime: eventTime, receiveTime: receiveTime,
-                                       source: message.topic)
+            await output.sendTelemetry(deviceID: deviceID, json: json, eventTime: eventTime, receiveTime: receiveTime)
         case .status(let status):
             metrics.statusChanges.increment()
             await output.sendStatus(status)

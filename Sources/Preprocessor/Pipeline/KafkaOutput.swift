@@ -31,7 +31,7 @@ final class KafkaOutput: Sendable {
     /// When Kafka last acknowledged a record (UTC ms).
     var lastAcknowledgedAt: Int64 { lastAcknowledgement.load(ordering: .relaxed) }
 
-    func sendTelemetry(deviceID: String, json: [UInt8], eventTime: Int64, receiveTime: Int64, source: String) async {
+    func sendTelemetry(deviceID: String, json: [UInt8], eventTime: Int64, receiveTime: Int64) async {
         let record = KafkaProducerRecord(topic: Topics.telemetry, key: Array(deviceID.utf8), value: json)
         await send(record) { [metrics] result in
             guard case .success = result else { return }
