@@ -98,9 +98,9 @@ extension TelemetryRecord {
         Array(try RecordCoding.encoder.encode(self))
     }
 
-    /// Decodes a record from a Kafka message value.
-    public init(jsonBytes: [UInt8]) throws {
-        self = try RecordCoding.decoder.decode(TelemetryRecord.self, from: Data(jsonBytes))
+    /// Decodes a record from a Kafka message value (accepts what `JSONDecoder` accepts, several times faster).
+    public init(jsonBytes: [UInt8]) throws(RecordDecodingError) {
+        self = try TelemetryRecordReader.read(jsonBytes)
     }
 }
 

@@ -1,0 +1,335 @@
+/// Why a Kafka message value is not a valid record.
+public struct RecordDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
+/// A strict, single-pass reader of the canonical telemetry record straight from its JSON bytes.
+///
+/// It accepts exactly what `JSONDecoder` accepts for ``TelemetryRecord`` (any key order, whitespace,
+/// escapes, unknown keys skipped, `null` for optional fields) at a fraction of the cost: no `Data`, no
+/// intermediate JSON tree, no `Codable` machinery. Strings are checked to be UTF-8; numbers to be finite.
+struct TelemetryRecordReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    static func read(_ input: [UInt8]) throws(RecordDecodingError) -> TelemetryRecord {
+        try input.withUnsafeBufferPointer { (buffer) throws(RecordDecodingError) -> TelemetryRecord in
+            var reader = TelemetryRecordReader(bytes: buffer)
+            return try reader.readRecord()
+        }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    // MARK: the record
+
+    private mutating func readRecord() throws(RecordDecodingError) -> TelemetryRecord {
+        var schemaVersion: Int?, deviceID: String?, deviceType: String?, sourceTopic: String?
+        var site: String?, line: String?, seq: Int64?, eventTime: Int64?, receiveTime: Int64?
+        var metrics: [String: Double] = [:], states: [String: StateValue] = [:], tags: [String: String] = [:]
+        try readObject { (reader, key) throws(RecordDecodingError) in
+            switch key {
+            case "schema_version": schemaVersion = Int(try reader.readInteger(key))
+            case "device_id": deviceID = try reader.readString(key)
+            case "device_type": deviceType = try reader.readString(key)
+            case "source_topic": sourceTopic = try reader.readString(key)
+            case "site": site = try reader.readOptional { (r) throws(RecordDecodingError) in try r.readString(key) }
+            case "line": line = try reader.readOptional { (r) throws(RecordDecodingError) in try r.readString(key) }
+            case "event_time": eventTime = try reader.readInteger(key)
+            case "receive_time": receiveTime = try reader.readInteger(key)
+            case "seq": seq = try reader.readOptional { (r) throws(RecordDecodingError) in try r.readInteger(key) }
+            case "metrics": metrics = try reader.readMap(key) { (r, name) throws(RecordDecodingError) in try r.readDouble("metrics.\(name)") }
+            case "states": states = try reader.readMap(key) { (r, name) throws(RecordDecodingError) in try r.readState("states.\(name)") }
+            case "tags": tags = try reader.readMap(key) { (r, name) throws(RecordDecodingError) in try r.readString("tags.\(name)") }
+            default: try reader.skipValue(depth: 1)
+            }
+        }
+        skipWhitespace()
+        guard index == bytes.count else { throw syntax("unexpected data after the record") }
+        guard let schemaVersion else { throw missing("schema_version") }
+        guard let deviceID else { throw missing("device_id") }
+        guard let deviceType else { throw missing("device_type") }
+        guard let eventTime else { throw missing("event_time") }
+        guard let receiveTime else { throw missing("receive_time") }
+        guard let sourceTopic else { throw missing("source_topic") }
+        return TelemetryRecord(schemaVersion: schemaVersion, deviceId: deviceID, deviceType: deviceType, site: site, line: line,
+                               eventTime: eventTime, receiveTime: receiveTime, seq: seq, metrics: metrics, states: states,
+                               sourceTopic: sourceTopic, tags: tags)
+    }
+
+    /// `null` (or an absent key) for an optional field, otherwise `read`.
+    private mutating func readOptional<T>(_ read: (inout Self) throws(RecordDecodingError) -> T) throws(RecordDecodingError) -> T? {
+        skipWhitespace()
+        if consumeLiteral("null") { return nil }
+        return try read(&self)
+    }
+
+    /// An object of values (`null` for the whole object means empty, as an absent key does).
+    private mutating func readMap<T>(_ key: String, _ read: (inout Self, String) throws(RecordDecodingError) -> T)
+        throws(RecordDecodingError) -> [String: T] {
+        skipWhitespace()
+        if consumeLiteral("null") { return [:] }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw typeMismatch(key, expected: "an object") }
+        var map: [String: T] = [:]
+        try readObject { (reader, name) throws(RecordDecodingError) in map[name] = try read(&reader, name) }
+        return map
+    }
+
+    private mutating func readState(_ key: String) throws(RecordDecodingError) -> StateValue {
+        skipWhitespace()
+        if consumeLiteral("true") { return .bool(true) }
+        if consumeLiteral("false") { return .bool(false) }
+        return .string(try readString(key))
+    }
+
+    // MARK: JSON values
+
+    /// Calls `field` for each key of an object; `field` must read the key's value.
+    private mutating func readObject(_ field: (inout Self, String) throws(RecordDecodingError) -> Void) throws(RecordDecodingError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw syntax("expected an object") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            skipWhitespace()
+            let key = try readString("a field name")
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw syntax("expected ':' after \"\(key)\"") }
+            index += 1
+            try field(&self, key)
+            skipWhitespace()
+            guard index < bytes.count else { throw syntax("unterminated object") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw syntax("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func readString(_ key: String) throws(RecordDecodingError) -> String {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw typeMismatch(key, expected: "a string") }
+        index += 1
+        let start = index
+        var seenNonASCII: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                // ASCII needs no validation (and skips the generic validating initialiser).
+                if seenNonASCII & 0x80 == 0 { return String(decoding: raw, as: UTF8.self) }
+                guard let text = String(validating: raw, as: UTF8.self) else { throw RecordDecodingError("'\(key)' is not valid UTF-8") }
+                return text
+            }
+            seenNonASCII |= byte
+            if byte == UInt8(ascii: "\\") { return try readEscapedString(key, from: start) }
+            if byte < 0x20 { throw syntax("control character in a string") }
+            index += 1
+        }
+        throw syntax("unterminated string")
+    }
+
+    /// The slow path of ``readString(_:)`` for a string with escapes; `start` is just after the opening quote.
+    private mutating func readEscapedString(_ key: String, from start: Int) throws(RecordDecodingError) -> String {
+        var decoded = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: decoded, as: UTF8.self) else { throw RecordDecodingError("'\(key)' is not valid UTF-8") }
+                return text
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw syntax("unterminated escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+                case UInt8(ascii: "b"): decoded.append(0x08)
+                case UInt8(ascii: "f"): decoded.append(0x0C)
+                case UInt8(ascii: "n"): decoded.append(0x0A)
+                case UInt8(ascii: "r"): decoded.append(0x0D)
+                case UInt8(ascii: "t"): decoded.append(0x09)
+                case UInt8(ascii: "u"): decoded.append(contentsOf: try readUnicodeEscape())
+                default: throw syntax("invalid escape")
+                }
+            default:
+                if byte < 0x20 { throw syntax("control character in a string") }
+                decoded.append(byte)
+            }
+        }
+        throw syntax("unterminated string")
+    }
+
+    /// `XXXX` after `\u` (and a following `\uXXXX` low surrogate), as UTF-8.
+    private mutating func readUnicodeEscape() throws(RecordDecodingError) -> [UInt8] {
+        var scalar = try readHex4()
+        if (0xD800...0xDBFF).contains(scalar) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw syntax("unpaired surrogate")
+            }
+            index += 2
+            let low = try readHex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw syntax("unpaired surrogate") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(scalar) {
+            throw syntax("unpaired surrogate")
+        }
+        guard let unicode = Unicode.Scalar(scalar) else { throw syntax("invalid \\u escape") }
+        return Array(String(Character(unicode)).utf8)
+    }
+
+    private mutating func readHex4() throws(RecordDecodingError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw syntax("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw syntax("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// A JSON number token: its bytes, and whether it has a fraction or an exponent.
+    private mutating func numberToken(_ key: String) throws(RecordDecodingError) -> (Range<Int>, isInteger: Bool) {
+        skipWhitespace()
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        let integerDigits = index - integerStart
+        guard integerDigits > 0 else { throw typeMismatch(key, expected: "a number") }
+        guard integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw syntax("leading zero in a number") }
+        var isInteger = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            let fractionStart = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            guard index > fractionStart else { throw syntax("digits expected after '.'") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let exponentStart = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            guard index > exponentStart else { throw syntax("digits expected in an exponent") }
+        }
+        return (start..<index, isInteger)
+    }
+
+    private mutating func readDouble(_ key: String) throws(RecordDecodingError) -> Double {
+        let (range, isInteger) = try numberToken(key)
+        if isInteger, let integer = Self.integer(bytes, range), integer.magnitude <= 1 << 53 { return Double(integer) }
+        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)), value.isFinite else {
+            throw RecordDecodingError("'\(key)' is not a finite number")
+        }
+        return value
+    }
+
+    /// An integer field: an integer literal, or a number with an exact integer value (`1.0e3`), as `JSONDecoder` takes it.
+    private mutating func readInteger(_ key: String) throws(RecordDecodingError) -> Int64 {
+        let (range, isInteger) = try numberToken(key)
+        if isInteger, let integer = Self.integer(bytes, range) { return integer }
+        if let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)),
+           value.rounded() == value, let exact = Int64(exactly: value) {
+            return exact
+        }
+        throw RecordDecodingError("'\(key)' is not an integer that fits in 64 bits")
+    }
+
+    /// The value of an integer literal, nil on overflow.
+    private static func integer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
+        var position = range.lowerBound
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var magnitude: UInt64 = 0
+        while position < range.upperBound {
+            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[position] - UInt8(ascii: "0")))
+            if overflow1 || overflow2 { return nil }
+            magnitude = sum
+            position += 1
+        }
+        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// Skips any JSON value of an unknown field.
+    private mutating func skipValue(depth: Int) throws(RecordDecodingError) {
+        guard depth <= 64 else { throw syntax("nesting too deep") }
+        skipWhitespace()
+        guard index < bytes.count else { throw syntax("unexpected end of the record") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try readObject { (reader, _) throws(RecordDecodingError) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard index < bytes.count else { throw syntax("unterminated array") }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                guard bytes[index] == UInt8(ascii: ",") else { throw syntax("expected ',' or ']'") }
+                index += 1
+            }
+        case UInt8(ascii: "\""): _ = try readString("a skipped field")
+        case UInt8(ascii: "t"): guard consumeLiteral("true") else { throw syntax("unexpected character") }
+        case UInt8(ascii: "f"): guard consumeLiteral("false") else { throw syntax("unexpected character") }
+        case UInt8(ascii: "n"): guard consumeLiteral("null") else { throw syntax("unexpected character") }
+        default: _ = try numberToken("a skipped field")
+        }
+    }
+
+    // MARK: bytes
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func consumeLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let matches = literal.withUTF8Buffer { expected in
+            (0..<count).allSatisfy { bytes[index + $0] == expected[$0] }
+        }
+        if matches { index += count }
+        return matches
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private func syntax(_ what: String) -> RecordDecodingError {
+        RecordDecodingError("invalid JSON at byte \(index): \(what)")
+    }
+
+    private func missing(_ key: String) -> RecordDecodingError {
+        RecordDecodingError("missing required field '\(key)'")
+    }
+
+    private func typeMismatch(_ key: String, expected: String) -> RecordDecodingError {
+        RecordDecodingError("'\(key)' must be \(expected)")
+    }
+}
