@@ -3,13 +3,16 @@
 #
 #  Same server, same documents, same run:
 #  (a) baseline: a bare bulk-insert loop (pymongo insert_many, batches of 1,000, unordered) of COUNT
-#      telemetry documents into a fresh nx-27017;
+#      telemetry documents into a fresh nx-27017, into a collection with the same indexes as
+#      scada.telemetry (the ratio's baseline), then into one without secondary indexes (for context);
 #  (b) db-interface: COUNT canonical telemetry records preloaded into tansu, consumed and stored with
-#      rollups, registry and completeness counters on; rate = COUNT / time from launch to the last
-#      sample stored (start-up included).
+#      rollups, registry and completeness counters on; steady-state rate = samples stored between the
+#      first and the last stored sample / that time (the baseline's clock also starts at its first insert).
+#      Start-up (index creation, consumer group join) is printed separately, with the rate including it.
 #  RUNS runs each; medians, the ratio (b)/(a), db-interface CPU µs per message and peak RSS (/proc).
 #
-# Usage: scripts/bench/db-interface.sh BIN_DIR     Env: RUNS (3), COUNT (20000), DEVICES (20), BATCH (5000)
+# Usage: scripts/bench/db-interface.sh BIN_DIR     Env: RUNS (3), COUNT (20000), DEVICES (20), BATCH (1000), BATCH_WAIT_MS (50),
+#        FLUSH_MS (service default): the service's batch settings
 set -uo pipefail
 bin="${1:?usage: db-interface.sh BIN_DIR}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,9 +38,16 @@ brokers="127.0.0.1:$kafka_port"
 # Starts a fresh nx-27017; sets mongo_port and mongo_pid.
 start_mongo() {
   mongo_port="$(free_port)"; rm -rf "$work/mongo"; mkdir -p "$work/mongo"
-  "$venv/bin/nx-27017" --data-dir "$work/mongo" --host 127.0.0.1 -p "$mongo_port" >"$work/mongo.log" 2>&1 &
+  "$venv/bin/nx-27017" --data-dir "$work/mongo" --pid-file "$work/mongo/server.pid" --host 127.0.0.1 -p "$mongo_port" >"$work/mongo.log" 2>&1 &
   mongo_pid=$!; pids+=("$mongo_pid")
   wait_port "$mongo_port" || { echo "nx-27017 did not start"; tail -3 "$work/mongo.log"; exit 1; }
+}
+
+# Stops nx-27017 (it sometimes ignores SIGTERM once it has begun exiting: SIGKILL after 5 s).
+stop_mongo() {
+  kill "$mongo_pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$mongo_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$mongo_pid" 2>/dev/null; wait "$mongo_pid" 2>/dev/null
 }
 
 "$py" - "$brokers" "$count" "$devices" <<'PY'
@@ -65,14 +75,14 @@ producer.flush(60)
 PY
 echo "servers: tansu :$kafka_port, nx-27017 (fresh per run); $(nproc) cores; count=$count devices=$devices runs=$runs"
 
-baseline=(); ours=(); cpu=(); rss=()
+baseline=(); bare=(); steady=(); ours=(); totals=(); startups=(); cpu=(); rss=()
 for run in $(seq 1 "$runs"); do
   start_mongo
-  rate_a="$("$py" - "$mongo_port" "$count" "$devices" <<'PY'
+  read -r rate_a rate_bare <<<"$("$py" - "$mongo_port" "$count" "$devices" <<'PY'
 import datetime, sys, time
 from pymongo import MongoClient
 port, count, devices = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-collection = MongoClient("127.0.0.1", port)["bench"]["telemetry"]
+client = MongoClient("127.0.0.1", port)
 base = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
 docs = []
 for i in range(count):
@@ -83,47 +93,67 @@ for i in range(count):
                  "metrics": {"production_count": float(seq), "line_speed": 100.5, "temperature": 20.0 + seq % 9,
                              "pressure": 1.25, "vibration": 0.4, "quality_rate": 98.7},
                  "states": {"alarm": False, "status": "running"}})
-start = time.time()
-for i in range(0, count, 1000):
-    collection.insert_many(docs[i:i + 1000], ordered=False)
-print(int(count / (time.time() - start)))
+def insert_loop(collection):
+    start = time.time()
+    for i in range(0, count, 1000):
+        collection.insert_many(docs[i:i + 1000], ordered=False)
+    return int(count / (time.time() - start))
+# The same collection shape as scada.telemetry (the indexes the db-interface creates at start-up)...
+indexed = client["bench"]["telemetry"]
+indexed.create_index([("device_id", 1), ("ts", -1)], name="device_time")
+indexed.create_index([("ts", 1)], name="ttl_ts", expireAfterSeconds=7 * 86400)
+# ...and, for context, a collection without any secondary index.
+print(insert_loop(indexed), insert_loop(client["bench"]["bare"]))
 PY
 )"
-  kill "$mongo_pid" 2>/dev/null; wait "$mongo_pid" 2>/dev/null
+  stop_mongo
   start_mongo
   http_port="$(free_port)"
   # A new consumer group per run, so every run reads the whole topic.
-  printf 'dbInterface:\n  groupID: bench-%s\n  batch: { maxDocuments: %s, maxWaitMs: 200 }\n' "$run" "${BATCH:-5000}" >"$work/dbi.yaml"
+  printf 'dbInterface:\n  groupID: bench-%s\n  batch: { maxDocuments: %s, maxWaitMs: %s%s }\n' "$run" "${BATCH:-1000}" "${BATCH_WAIT_MS:-50}" \
+    "${FLUSH_MS:+, flushIntervalMs: $FLUSH_MS}" >"$work/dbi.yaml"
   t0="$(date +%s.%N)"
   SCADA_KAFKA_BROKERS="$brokers" SCADA_MONGODB_URI="mongodb://127.0.0.1:$mongo_port" SCADA_HTTP_PORT="$http_port" \
     SCADA_LOG_LEVEL=warning SCADA_CONFIG="$work/dbi.yaml" "$bin/db-interface" >"$work/db-interface.log" 2>&1 &
   dbi=$!; pids+=("$dbi")
-  rate_b="$("$py" - "$mongo_port" "$count" "$t0" <<'PY'
-import sys, time
+  read -r rate_b rate_total startup steady_cpu <<<"$("$py" - "$mongo_port" "$count" "$t0" "$dbi" <<'PY'
+import os, sys, time
 from pymongo import MongoClient
-port, count, t0 = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+port, count, t0, pid = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+def cpu_seconds():  # user + system time of the db-interface so far
+    with open("/proc/%s/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 collection = MongoClient("127.0.0.1", port)["scada"]["telemetry"]
-deadline, last, value = time.time() + 600, -1, 0
+deadline, value, first = time.time() + 600, 0, None
 while time.time() < deadline:
     value = collection.estimated_document_count()
+    if value > 0 and first is None:
+        first, first_value, first_cpu = time.time(), value, cpu_seconds()
     if value >= count:
         break
     time.sleep(0.05)
-print(int(value / (time.time() - t0)))
+end = time.time()
+steady = (value - first_value) / (end - first) if first is not None and end > first else 0
+steady_cpu = (cpu_seconds() - first_cpu) * 1e6 / (value - first_value) if first is not None and value > first_value else 0
+print(int(steady), int(value / (end - t0)), "%.2f" % ((first or end) - t0), "%.1f" % steady_cpu)
 PY
 )"
   ticks="$(awk '{print $14 + $15}' "/proc/$dbi/stat")"
   cpu+=("$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')")
   rss+=("$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$dbi/status")")
   kill -TERM "$dbi" 2>/dev/null; wait "$dbi" 2>/dev/null
-  kill "$mongo_pid" 2>/dev/null; wait "$mongo_pid" 2>/dev/null
-  baseline+=("$rate_a"); ours+=("$rate_b")
-  printf 'run %d: bare insert_many loop %6d docs/s   db-interface %6d msg/s   cpu %s µs/msg   peak RSS %s MB\n' \
-    "$run" "$rate_a" "$rate_b" "${cpu[-1]}" "${rss[-1]}"
+  stop_mongo
+  baseline+=("$rate_a"); bare+=("$rate_bare"); ours+=("$rate_b"); totals+=("$rate_total"); startups+=("$startup"); steady+=("$steady_cpu")
+  printf 'run %d: insert_many loop %6d docs/s (%d without indexes)   db-interface %6d msg/s (%d msg/s with its %ss start-up)   cpu %s µs/msg steady (%s whole life)   peak RSS %s MB\n' \
+    "$run" "$rate_a" "$rate_bare" "$rate_b" "$rate_total" "$startup" "$steady_cpu" "${cpu[-1]}" "${rss[-1]}"
 done
 a="$(printf '%s\n' "${baseline[@]}" | median)"; b="$(printf '%s\n' "${ours[@]}" | median)"
-printf 'throughput  bare insert_many loop median %6.0f docs/s\n' "$a"
-printf 'throughput  db-interface          median %6.0f msg/s   ratio %.2f (rollups, registry and completeness on)\n' "$b" \
+printf 'throughput  insert_many loop      median %6.0f docs/s (same indexes as scada.telemetry); %s docs/s without indexes\n' "$a" \
+  "$(printf '%s\n' "${bare[@]}" | median)"
+printf 'throughput  db-interface          median %6.0f msg/s   ratio %.2f (steady state, first to last stored sample; rollups, registry and completeness on)\n' "$b" \
   "$(awk -v a="$b" -v b="$a" 'BEGIN {print (b > 0 ? a / b : 0)}')"
-printf 'cpu         db-interface median %s µs/msg (whole process, start-up included); peak RSS median %s MB\n' \
-  "$(printf '%s\n' "${cpu[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)"
+printf 'start-up    db-interface median %ss to the first stored sample (indexes, consumer group join); %s msg/s with it included\n' \
+  "$(printf '%s\n' "${startups[@]}" | median)" "$(printf '%s\n' "${totals[@]}" | median)"
+printf 'cpu         db-interface median %s µs/msg in steady state (%s over the whole process life, start-up included); peak RSS median %s MB\n' \
+  "$(printf '%s\n' "${steady[@]}" | median)" "$(printf '%s\n' "${cpu[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)"

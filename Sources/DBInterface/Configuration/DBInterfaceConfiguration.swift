@@ -17,7 +17,7 @@ public struct DBInterfaceConfiguration: Codable, Sendable, Equatable {
         public var maxWaitMs: Int = 50
         /// Rollups, registry and offsets are written together at most this often while records keep
         /// coming (at once when the stream pauses): one update per device-minute covers many samples.
-        public var flushIntervalMs: Int = 1_000
+        public var flushIntervalMs: Int = 2_000
         /// ... or when this many records wait for it.
         public var maxPendingDocuments: Int = 20_000
         public init() {}

@@ -4,7 +4,8 @@ import Foundation
 /// (and `%`) are percent-encoded: `voltages.L1` is stored as `voltages%2EL1`. Reversible.
 public enum FieldNames {
     public static func encode(_ name: String) -> String {
-        guard name.contains(where: { $0 == "." || $0 == "%" || $0 == "$" }) || name.isEmpty else { return name }
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "$") })
+                || name.isEmpty else { return name }
         if name.isEmpty { return "%00" }
         var out = ""
         for character in name {

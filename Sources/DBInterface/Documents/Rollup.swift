@@ -65,7 +65,7 @@ public struct RollupBucket: Sendable, Equatable {
     }
 
     /// An update adding this bucket to the stored one (`$inc`, `$min`, `$max`); the document exists
-    /// already (see `BatchWriter.createMissingBuckets`).
+    /// already (see `BatchWriter.insertWholeBuckets`).
     func incrementalUpdate() -> MongoWriteModel {
         var increments: BSONDocument = ["samples": .int64(samples)]
         var minimums = BSONDocument()

@@ -12,9 +12,10 @@ public enum TelemetryDocument {
         return "\(record.deviceId):t\(record.eventTime)"
     }
 
-    public static func make(_ record: TelemetryRecord) -> BSONDocument {
+    /// The document of `record`; `id` is its ``id(of:)`` when the caller has it already.
+    public static func make(_ record: TelemetryRecord, id knownID: String? = nil) -> BSONDocument {
         var document: BSONDocument = [
-            "_id": .string(id(of: record)),
+            "_id": .string(knownID ?? id(of: record)),
             "device_id": .string(record.deviceId),
             "device_type": .string(record.deviceType),
             "ts": .datetime(date(record.eventTime)),

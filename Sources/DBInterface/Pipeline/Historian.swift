@@ -77,35 +77,43 @@ public struct Historian: Service {
         }
     }
 
+    /// The main loop. The next batch is polled and decoded while MongoDB stores the current one; a batch
+    /// prefetched when the service stops is not committed, so it is delivered again after a restart.
     func consume(consumer: KafkaConsumer, producer: KafkaProducer, writer: BatchWriter, stopping: StopFlag) async {
         var pending = Pending()
+        var batch = await fetch(consumer, stopping: stopping)
         while !stopping.isSet && !Task.isCancelled {
-            let batch: [KafkaConsumerMessage]
-            do {
-                batch = try await collect(consumer, stopping: stopping)
-            } catch {
-                logger.error("Kafka poll failed", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-                continue
-            }
-            if !batch.isEmpty {
-                logger.debug("batch collected", metadata: ["messages": "\(batch.count)"])
-                metrics.consumed.increment(by: Int64(batch.count))
-                metrics.batchSize.record(batch.count)
+            async let following = fetch(consumer, stopping: stopping)
+            if !batch.messages.isEmpty {
+                logger.debug("batch collected", metadata: ["messages": "\(batch.messages.count)"])
+                metrics.consumed.increment(by: Int64(batch.messages.count))
+                metrics.batchSize.record(batch.messages.count)
                 guard let raw = await writeWithRetry(batch, writer: writer, stopping: stopping) else {
-                    logger.info("stopping with a batch MongoDB did not take: it will be delivered again", metadata: ["size": "\(batch.count)"])
+                    logger.info("stopping with a batch MongoDB did not take: it will be delivered again", metadata: ["size": "\(batch.messages.count)"])
                     return
                 }
-                pending.add(batch, raw)
+                pending.add(batch.messages, raw)
             }
             // Rollups and registry go out once per flush interval (or when idle, or when much is pending);
             // offsets are committed only after them, so a crash before never loses a rollup contribution.
-            if !pending.messages.isEmpty, batch.isEmpty || pending.isDue(configuration.batch) {
+            if !pending.messages.isEmpty, batch.messages.isEmpty || pending.isDue(configuration.batch) {
                 guard await flush(&pending, consumer: consumer, producer: producer, writer: writer, stopping: stopping) else { return }
             }
+            batch = await following
         }
         if !pending.messages.isEmpty && !Task.isCancelled {
             _ = await flush(&pending, consumer: consumer, producer: producer, writer: writer, stopping: stopping)
+        }
+    }
+
+    /// The next batch, decoded; empty when nothing came (or the poll failed, after a pause).
+    func fetch(_ consumer: KafkaConsumer, stopping: StopFlag) async -> PreparedBatch {
+        do {
+            return BatchWriter.prepare(try await collect(consumer, stopping: stopping))
+        } catch {
+            logger.error("Kafka poll failed", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return PreparedBatch(messages: [])
         }
     }
 
@@ -115,9 +123,12 @@ public struct Historian: Service {
                stopping: StopFlag) async -> Bool {
         var delay = configuration.retry.initialMs
         var attempt = 0
+        let started = ContinuousClock.now
         while true {
             do {
                 try await writer.writeDerived(new: pending.new, duplicates: pending.duplicates, recomputeAll: attempt > 0)
+                logger.debug("rollups and registry written", metadata: [
+                    "messages": "\(pending.messages.count)", "ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))"])
                 break
             } catch {
                 attempt += 1
@@ -160,7 +171,7 @@ public struct Historian: Service {
     }
 
     /// Writes until MongoDB takes the batch; nil if the service is stopping while MongoDB is away.
-    func writeWithRetry(_ batch: [KafkaConsumerMessage], writer: BatchWriter, stopping: StopFlag) async -> RawBatch? {
+    func writeWithRetry(_ batch: PreparedBatch, writer: BatchWriter, stopping: StopFlag) async -> RawBatch? {
         var delay = configuration.retry.initialMs
         while true {
             let started = ContinuousClock.now
@@ -173,7 +184,8 @@ public struct Historian: Service {
                 metrics.inserted.increment(by: Int64(outcome.inserted))
                 metrics.duplicates.increment(by: Int64(outcome.duplicates))
                 metrics.batches.increment()
-                logger.debug("batch written", metadata: ["messages": "\(batch.count)", "inserted": "\(outcome.inserted)",
+                logger.debug("batch written", metadata: ["messages": "\(batch.messages.count)", "ms": "\(Int(elapsed / .milliseconds(1)))",
+                                                         "inserted": "\(outcome.inserted)",
                                                          "duplicates": "\(outcome.duplicates)", "unstorable": "\(raw.unstorable.count)"])
                 if delay != configuration.retry.initialMs { logger.info("MongoDB is back; writing resumed") }
                 readiness.set("mongodb", ready: true, detail: "writing")
@@ -224,7 +236,9 @@ struct Pending: Sendable {
 
     mutating func add(_ batch: [KafkaConsumerMessage], _ raw: RawBatch) {
         if since == nil { since = .now }
-        messages += batch
+        // Only the positions (for the commit) and timestamps (for the lag) are needed from here on.
+        messages += batch.lazy.map { KafkaConsumerMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset,
+                                                          value: [], timestamp: $0.timestamp) }
         new += raw.new
         duplicates += raw.duplicates
         unstorable += raw.unstorable

@@ -3,6 +3,7 @@ import Logging
 import SCADACore
 import SCADAKafka
 import SCADAMongo
+import Synchronization
 
 /// A record that cannot be stored, with the reason (it goes to `scada.deadletter`).
 struct Unstorable: Sendable {
@@ -19,6 +20,19 @@ struct RawBatch: Sendable {
     var unstorable: [Unstorable] = []
 }
 
+/// A decoded batch with its documents built, ready to write.
+struct PreparedBatch: Sendable {
+    var messages: [KafkaConsumerMessage]
+    /// Telemetry records that are unique within the batch, with their messages, and their documents (same order).
+    var unique: [(TelemetryRecord, KafkaConsumerMessage)] = []
+    var documents: [BSONDocument] = []
+    /// Records that repeat a sample seen earlier in the same batch.
+    var duplicates: [TelemetryRecord] = []
+    var statuses: [DeviceStatusRecord] = []
+    var alerts: [AlertRecord] = []
+    var unstorable: [Unstorable] = []
+}
+
 /// What one batch did.
 struct BatchOutcome: Sendable, Equatable {
     var inserted = 0
@@ -32,77 +46,85 @@ struct BatchOutcome: Sendable, Equatable {
 struct BatchWriter: Sendable {
     let database: MongoDatabase
     let writeConcern: MongoWriteConcern
+    /// Rollup buckets known to exist in MongoDB (written by this process).
+    let knownBuckets = KnownBuckets()
 
     var telemetry: MongoCollection { database.collection(Collections.telemetry) }
     var rollups: MongoCollection { database.collection(Collections.rollups) }
     var devices: MongoCollection { database.collection(Collections.devices) }
     var alerts: MongoCollection { database.collection(Collections.alerts) }
 
-    /// Stores the raw samples, statuses and alerts of a batch; returns which samples were new and which
-    /// duplicates (for ``writeDerived(new:duplicates:recomputeAll:)``). Throws only errors worth retrying
-    /// the whole batch for (MongoDB unreachable, timeouts); repeating a batch is harmless.
-    func write(_ messages: [KafkaConsumerMessage]) async throws(MongoError) -> RawBatch {
-        var outcome = BatchOutcome()
-        var unstorable: [Unstorable] = []
-        var raw = RawBatch()
-        var records: [(TelemetryRecord, KafkaConsumerMessage)] = []
-        var statuses: [DeviceStatusRecord] = []
-        var alertRecords: [AlertRecord] = []
+    /// Decodes a batch and builds its documents: pure CPU work, done for the next batch while MongoDB
+    /// stores the current one.
+    static func prepare(_ messages: [KafkaConsumerMessage]) -> PreparedBatch {
+        var prepared = PreparedBatch(messages: messages)
+        // The same sample twice in one batch is a duplicate too.
+        var seen = Set<String>()
         for message in messages {
             do {
                 switch message.topic {
-                case Topics.telemetry: records.append((try TelemetryRecord(jsonBytes: message.value), message))
-                case Topics.deviceStatus: statuses.append(try DeviceStatusRecord(jsonBytes: message.value))
-                case Topics.alerts: alertRecords.append(try AlertRecord(jsonBytes: message.value))
-                default: unstorable.append(Unstorable(message: message, reason: "unexpected_topic", detail: message.topic))
+                case Topics.telemetry:
+                    let record = try TelemetryRecord(jsonBytes: message.value)
+                    let id = TelemetryDocument.id(of: record)
+                    if seen.insert(id).inserted {
+                        prepared.unique.append((record, message))
+                        prepared.documents.append(TelemetryDocument.make(record, id: id))
+                    } else {
+                        prepared.duplicates.append(record)
+                    }
+                case Topics.deviceStatus: prepared.statuses.append(try DeviceStatusRecord(jsonBytes: message.value))
+                case Topics.alerts: prepared.alerts.append(try AlertRecord(jsonBytes: message.value))
+                default: prepared.unstorable.append(Unstorable(message: message, reason: "unexpected_topic", detail: message.topic))
                 }
             } catch {
-                unstorable.append(Unstorable(message: message, reason: "invalid_record",
-                                             detail: "not a \(message.topic) record: \(String(describing: error).prefix(300))"))
+                prepared.unstorable.append(Unstorable(message: message, reason: "invalid_record",
+                                                      detail: "not a \(message.topic) record: \(String(describing: error).prefix(300))"))
             }
         }
-        if !records.isEmpty {
-            (raw.new, raw.duplicates) = try await writeTelemetry(records, outcome: &outcome, unstorable: &unstorable)
+        return prepared
+    }
+
+    /// Stores the raw samples, statuses and alerts of a prepared batch; returns which samples were new and which
+    /// duplicates (for ``writeDerived(new:duplicates:recomputeAll:)``). Throws only errors worth retrying
+    /// the whole batch for (MongoDB unreachable, timeouts); repeating a batch is harmless.
+    func write(_ batch: PreparedBatch) async throws(MongoError) -> RawBatch {
+        var raw = RawBatch()
+        raw.unstorable = batch.unstorable
+        if !batch.unique.isEmpty || !batch.duplicates.isEmpty {
+            (raw.new, raw.duplicates) = try await writeTelemetry(batch, unstorable: &raw.unstorable)
         }
-        if !statuses.isEmpty {
-            try await writeStatuses(statuses)
+        raw.outcome = BatchOutcome(inserted: raw.new.count, duplicates: raw.duplicates.count)
+        if !batch.statuses.isEmpty {
+            try await writeStatuses(batch.statuses)
         }
-        if !alertRecords.isEmpty {
-            try await writeAlerts(alertRecords)
+        if !batch.alerts.isEmpty {
+            try await writeAlerts(batch.alerts)
         }
-        raw.outcome = outcome
-        raw.unstorable = unstorable
         return raw
     }
 
-    private func writeTelemetry(_ records: [(TelemetryRecord, KafkaConsumerMessage)], outcome: inout BatchOutcome,
-                                unstorable: inout [Unstorable]) async throws(MongoError) -> ([TelemetryRecord], [TelemetryRecord]) {
-        // The same sample twice in one batch is a duplicate too.
-        var seen = Set<String>()
-        var unique: [(TelemetryRecord, KafkaConsumerMessage)] = []
-        var duplicates: [TelemetryRecord] = []
-        for entry in records {
-            if seen.insert(TelemetryDocument.id(of: entry.0)).inserted { unique.append(entry) } else { duplicates.append(entry.0) }
-        }
+    private func writeTelemetry(_ batch: PreparedBatch, unstorable: inout [Unstorable])
+        async throws(MongoError) -> ([TelemetryRecord], [TelemetryRecord]) {
+        var duplicates = batch.duplicates
         var failed = Set<Int>()
         do {
-            try await telemetry.insertMany(unique.map { TelemetryDocument.make($0.0) }, ordered: false, writeConcern: writeConcern)
+            if !batch.documents.isEmpty {
+                try await telemetry.insertMany(batch.documents, ordered: false, writeConcern: writeConcern)
+            }
         } catch where !error.isRetryable {
             guard case .bulkWrite(let result) = error.kind else { throw error }
             for writeError in result.writeErrors {
                 failed.insert(writeError.index)
-                guard writeError.index < unique.count else { continue }
+                guard writeError.index < batch.unique.count else { continue }
                 if writeError.code == 11000 {
-                    duplicates.append(unique[writeError.index].0)
+                    duplicates.append(batch.unique[writeError.index].0)
                 } else {
-                    unstorable.append(Unstorable(message: unique[writeError.index].1, reason: "mongo_rejected",
+                    unstorable.append(Unstorable(message: batch.unique[writeError.index].1, reason: "mongo_rejected",
                                                  detail: "code \(writeError.code): \(writeError.message.prefix(300))"))
                 }
             }
         }
-        let new = unique.indices.filter { !failed.contains($0) }.map { unique[$0].0 }
-        outcome.inserted = new.count
-        outcome.duplicates = duplicates.count
+        let new = failed.isEmpty ? batch.unique.map(\.0) : batch.unique.indices.filter { !failed.contains($0) }.map { batch.unique[$0].0 }
         return (new, duplicates)
     }
 
@@ -119,9 +141,18 @@ struct BatchWriter: Sendable {
         if recomputeAll { suspect.formUnion(buckets.keys) }
         let increments = buckets.filter { !suspect.contains($0.key) }
         if !increments.isEmpty {
-            try await createMissingBuckets(increments.keys.sorted())
-            try await rollups.bulkWrite(increments.sorted { $0.key < $1.key }.map { $0.value.incrementalUpdate() },
-                                        ordered: false, writeConcern: writeConcern)
+            // A bucket this process has not written yet is inserted whole (one operation); one that exists
+            // (known, or the insert found it) gets the increments.
+            var existing = increments.keys.filter { knownBuckets.contains($0) }
+            let fresh = increments.keys.filter { !knownBuckets.contains($0) }.sorted()
+            existing += try await insertWholeBuckets(fresh.compactMap { increments[$0] })
+            if !existing.isEmpty {
+                let result = try await rollups.bulkWrite(existing.sorted().compactMap { increments[$0]?.incrementalUpdate() },
+                                                         ordered: false, writeConcern: writeConcern)
+                // A bucket that vanished meanwhile (deleted by hand, a restored database) is rebuilt from the raw samples.
+                if result.matchedCount < existing.count { suspect.formUnion(existing) }
+            }
+            knownBuckets.insert(increments.keys)
         }
         for key in suspect.sorted() { try await recompute(key) }
 
@@ -150,19 +181,18 @@ struct BatchWriter: Sendable {
                                     writeConcern: writeConcern)
     }
 
-    /// Inserts empty bucket documents where none exist yet (duplicates are ignored), so that the
-    /// increments always update an existing document. An upsert that creates the document from
-    /// dotted `$inc`/`$min`/`$max` paths works on MongoDB but stores literal dotted names on nx-27017.
-    func createMissingBuckets(_ keys: [RollupBucket.Key]) async throws(MongoError) {
-        let skeletons: [BSONDocument] = keys.map { key in
-            ["_id": .string(key.id), "device_id": .string(key.deviceID), "minute": .datetime(TelemetryDocument.date(key.minute)),
-             "samples": .int64(0), "m": .document([:])]
-        }
+    /// Inserts complete bucket documents; returns the keys of those that already existed (duplicate key),
+    /// which need the increments instead. (Creating a bucket by an upsert from dotted `$inc`/`$min`/`$max`
+    /// paths works on MongoDB but stores literal dotted names on nx-27017, so buckets are never upserted.)
+    func insertWholeBuckets(_ buckets: [RollupBucket]) async throws(MongoError) -> [RollupBucket.Key] {
+        guard !buckets.isEmpty else { return [] }
         do {
-            try await rollups.insertMany(skeletons, ordered: false, writeConcern: writeConcern)
+            try await rollups.insertMany(buckets.map { $0.document() }, ordered: false, writeConcern: writeConcern)
+            return []
         } catch {
             guard case .bulkWrite(let result) = error.kind, !error.isRetryable,
                   result.writeErrors.allSatisfy({ $0.code == 11000 }) else { throw error }
+            return result.writeErrors.compactMap { $0.index < buckets.count ? buckets[$0.index].key : nil }
         }
     }
 
@@ -209,5 +239,23 @@ struct BatchWriter: Sendable {
             models.append(.replaceOne(filter: ["_id": .string(alert.alertId)], replacement: current, upsert: true))
         }
         try await alerts.bulkWrite(models, ordered: true, writeConcern: writeConcern)
+    }
+}
+
+/// The rollup buckets this process has written (so their next contributions are increments, not inserts).
+/// Bounded: it forgets everything past `capacity`, which only costs a duplicate-key round trip.
+final class KnownBuckets: Sendable {
+    private let keys = Mutex(Set<RollupBucket.Key>())
+    private let capacity: Int
+
+    init(capacity: Int = 200_000) { self.capacity = capacity }
+
+    func contains(_ key: RollupBucket.Key) -> Bool { keys.withLock { $0.contains(key) } }
+
+    func insert(_ more: some Sequence<RollupBucket.Key>) {
+        keys.withLock { keys in
+            if keys.count > capacity { keys.removeAll(keepingCapacity: true) }
+            keys.formUnion(more)
+        }
     }
 }
