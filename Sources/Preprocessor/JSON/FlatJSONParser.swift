@@ -1,3 +1,5 @@
+import SCADACore
+
 /// Limits a payload must respect before it is decoded.
 public struct JSONLimits: Sendable, Equatable {
     /// Largest number of leaf values.
@@ -153,94 +155,14 @@ private struct Cursor {
 
     mutating func parseString() throws(Rejection) -> String {
         index += 1  // opening quote
-        let start = index
-        var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                if ascii { return String(decoding: slice, as: UTF8.self) }
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw Rejection(.notUTF8, "invalid UTF-8 in a string at byte \(start)")
-                }
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
-            if byte < 0x20 { throw syntaxError("control character in a string") }
-            if byte >= 0x80 { ascii = false }
-            index += 1
-        }
-        throw syntaxError("unterminated string")
-    }
-
-    /// The slow path for strings with escapes: decodes into a byte buffer, then validates.
-    mutating func parseEscapedString(from start: Int) throws(Rejection) -> String {
-        var output = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard let text = String(validating: output, as: UTF8.self) else {
-                    throw Rejection(.notUTF8, "invalid UTF-8 in a string at byte \(start)")
-                }
-                return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw syntaxError("unterminated escape") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
-                case UInt8(ascii: "b"): output.append(0x08)
-                case UInt8(ascii: "f"): output.append(0x0C)
-                case UInt8(ascii: "n"): output.append(0x0A)
-                case UInt8(ascii: "r"): output.append(0x0D)
-                case UInt8(ascii: "t"): output.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &output)
-                default: throw syntaxError("invalid escape")
-                }
-            default:
-                if byte < 0x20 { throw syntaxError("control character in a string") }
-                output.append(byte)
+        do {
+            return try JSONStringReader.read(bytes, at: &index)
+        } catch {
+            switch error {
+            case .syntax(let what): throw syntaxError(what)
+            case .notUTF8(let what): throw Rejection(.notUTF8, what)
             }
         }
-        throw syntaxError("unterminated string")
-    }
-
-    mutating func appendUnicodeEscape(to output: inout [UInt8]) throws(Rejection) {
-        var scalar = try hex4()
-        if (0xD800..<0xDC00).contains(scalar) {
-            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                throw Rejection(.notUTF8, "unpaired surrogate in a \\u escape")
-            }
-            index += 2
-            let low = try hex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw Rejection(.notUTF8, "unpaired surrogate in a \\u escape") }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else if (0xDC00..<0xE000).contains(scalar) {
-            throw Rejection(.notUTF8, "unpaired surrogate in a \\u escape")
-        }
-        guard let unicode = Unicode.Scalar(scalar) else { throw Rejection(.notUTF8, "invalid \\u escape") }
-        output.append(contentsOf: UTF8.encode(unicode).map { Array($0) } ?? [])
-    }
-
-    mutating func hex4() throws(Rejection) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw syntaxError("short \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw syntaxError("invalid \\u escape")
-            }
-            value = value << 4 | digit
-            index += 1
-        }
-        return value
     }
 
     // MARK: numbers

@@ -116,92 +116,14 @@ struct TelemetryRecordReader {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw typeMismatch(key, expected: "a string") }
         index += 1
-        let start = index
-        var seenNonASCII: UInt8 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                // ASCII needs no validation (and skips the generic validating initialiser).
-                if seenNonASCII & 0x80 == 0 { return String(decoding: raw, as: UTF8.self) }
-                guard let text = String(validating: raw, as: UTF8.self) else { throw RecordDecodingError("'\(key)' is not valid UTF-8") }
-                return text
-            }
-            seenNonASCII |= byte
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(key, from: start) }
-            if byte < 0x20 { throw syntax("control character in a string") }
-            index += 1
-        }
-        throw syntax("unterminated string")
-    }
-
-    /// The slow path of ``readString(_:)`` for a string with escapes; `start` is just after the opening quote.
-    private mutating func readEscapedString(_ key: String, from start: Int) throws(RecordDecodingError) -> String {
-        var decoded = Array(bytes[start..<index])
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard let text = String(validating: decoded, as: UTF8.self) else { throw RecordDecodingError("'\(key)' is not valid UTF-8") }
-                return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw syntax("unterminated escape") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
-                case UInt8(ascii: "b"): decoded.append(0x08)
-                case UInt8(ascii: "f"): decoded.append(0x0C)
-                case UInt8(ascii: "n"): decoded.append(0x0A)
-                case UInt8(ascii: "r"): decoded.append(0x0D)
-                case UInt8(ascii: "t"): decoded.append(0x09)
-                case UInt8(ascii: "u"): decoded.append(contentsOf: try readUnicodeEscape())
-                default: throw syntax("invalid escape")
-                }
-            default:
-                if byte < 0x20 { throw syntax("control character in a string") }
-                decoded.append(byte)
+        do {
+            return try JSONStringReader.read(bytes, at: &index)
+        } catch {
+            switch error {
+            case .syntax(let what): throw syntax(what)
+            case .notUTF8: throw RecordDecodingError("'\(key)' is not valid UTF-8")
             }
         }
-        throw syntax("unterminated string")
-    }
-
-    /// `XXXX` after `\u` (and a following `\uXXXX` low surrogate), as UTF-8.
-    private mutating func readUnicodeEscape() throws(RecordDecodingError) -> [UInt8] {
-        var scalar = try readHex4()
-        if (0xD800...0xDBFF).contains(scalar) {
-            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                throw syntax("unpaired surrogate")
-            }
-            index += 2
-            let low = try readHex4()
-            guard (0xDC00...0xDFFF).contains(low) else { throw syntax("unpaired surrogate") }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else if (0xDC00...0xDFFF).contains(scalar) {
-            throw syntax("unpaired surrogate")
-        }
-        guard let unicode = Unicode.Scalar(scalar) else { throw syntax("invalid \\u escape") }
-        return Array(String(Character(unicode)).utf8)
-    }
-
-    private mutating func readHex4() throws(RecordDecodingError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw syntax("truncated \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw syntax("invalid \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
     }
 
     /// A JSON number token: its bytes, and whether it has a fraction or an exponent.
