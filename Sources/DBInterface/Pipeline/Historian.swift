@@ -177,16 +177,15 @@ public struct Historian: Service {
             let started = ContinuousClock.now
             do {
                 let raw = try await writer.write(batch)
-                let outcome = raw.outcome
                 let elapsed = ContinuousClock.now - started
                 metrics.writeLatency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000
                                                        + elapsed.components.attoseconds / 1_000_000_000)
-                metrics.inserted.increment(by: Int64(outcome.inserted))
-                metrics.duplicates.increment(by: Int64(outcome.duplicates))
+                metrics.inserted.increment(by: Int64(raw.new.count))
+                metrics.duplicates.increment(by: Int64(raw.duplicates.count))
                 metrics.batches.increment()
                 logger.debug("batch written", metadata: ["messages": "\(batch.messages.count)", "ms": "\(Int(elapsed / .milliseconds(1)))",
-                                                         "inserted": "\(outcome.inserted)",
-                                                         "duplicates": "\(outcome.duplicates)", "unstorable": "\(raw.unstorable.count)"])
+                                                         "inserted": "\(raw.new.count)",
+                                                         "duplicates": "\(raw.duplicates.count)", "unstorable": "\(raw.unstorable.count)"])
                 if delay != configuration.retry.initialMs { logger.info("MongoDB is back; writing resumed") }
                 readiness.set("mongodb", ready: true, detail: "writing")
                 return raw

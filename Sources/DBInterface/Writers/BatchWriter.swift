@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import SCADACore
 import SCADAKafka
 import SCADAMongo
@@ -14,7 +13,6 @@ struct Unstorable: Sendable {
 
 /// The raw part of a batch, stored: what was new, what was a duplicate, what could not be stored.
 struct RawBatch: Sendable {
-    var outcome = BatchOutcome()
     var new: [TelemetryRecord] = []
     var duplicates: [TelemetryRecord] = []
     var unstorable: [Unstorable] = []
@@ -31,12 +29,6 @@ struct PreparedBatch: Sendable {
     var statuses: [DeviceStatusRecord] = []
     var alerts: [AlertRecord] = []
     var unstorable: [Unstorable] = []
-}
-
-/// What one batch did.
-struct BatchOutcome: Sendable, Equatable {
-    var inserted = 0
-    var duplicates = 0
 }
 
 /// Writes one batch of Kafka messages into MongoDB: raw samples (unordered insert, duplicates
@@ -93,7 +85,6 @@ struct BatchWriter: Sendable {
         if !batch.unique.isEmpty || !batch.duplicates.isEmpty {
             (raw.new, raw.duplicates) = try await writeTelemetry(batch, unstorable: &raw.unstorable)
         }
-        raw.outcome = BatchOutcome(inserted: raw.new.count, duplicates: raw.duplicates.count)
         if !batch.statuses.isEmpty {
             try await writeStatuses(batch.statuses)
         }
@@ -143,9 +134,8 @@ struct BatchWriter: Sendable {
         if !increments.isEmpty {
             // A bucket this process has not written yet is inserted whole (one operation); one that exists
             // (known, or the insert found it) gets the increments.
-            var existing = increments.keys.filter { knownBuckets.contains($0) }
-            let fresh = increments.keys.filter { !knownBuckets.contains($0) }.sorted()
-            existing += try await insertWholeBuckets(fresh.compactMap { increments[$0] })
+            let (known, fresh) = knownBuckets.split(increments.keys)
+            let existing = try await known + insertWholeBuckets(fresh.sorted().compactMap { increments[$0] })
             if !existing.isEmpty {
                 let result = try await rollups.bulkWrite(existing.sorted().compactMap { increments[$0]?.incrementalUpdate() },
                                                          ordered: false, writeConcern: writeConcern)
@@ -250,7 +240,14 @@ final class KnownBuckets: Sendable {
 
     init(capacity: Int = 200_000) { self.capacity = capacity }
 
-    func contains(_ key: RollupBucket.Key) -> Bool { keys.withLock { $0.contains(key) } }
+    /// `candidates` split into those known to exist and the others.
+    func split(_ candidates: some Sequence<RollupBucket.Key>) -> (known: [RollupBucket.Key], unknown: [RollupBucket.Key]) {
+        keys.withLock { keys in
+            var known: [RollupBucket.Key] = [], unknown: [RollupBucket.Key] = []
+            for key in candidates { if keys.contains(key) { known.append(key) } else { unknown.append(key) } }
+            return (known, unknown)
+        }
+    }
 
     func insert(_ more: some Sequence<RollupBucket.Key>) {
         keys.withLock { keys in
