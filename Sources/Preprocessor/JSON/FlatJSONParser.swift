@@ -168,89 +168,19 @@ private struct Cursor {
     // MARK: numbers
 
     mutating func parseNumber(path: String) throws(Rejection) -> JSONScalar {
-        let start = index
-        var negative = false
         if bytes[index] == UInt8(ascii: "-") {
-            negative = true
             index += 1
             if matches("Infinity") { throw Rejection(.nonFiniteNumber, "'\(path)' is -Infinity") }
+            index -= 1
         }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError("invalid number") }
-        var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var droppedDigits = 0
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-            if index < bytes.count && isDigit(bytes[index]) { throw syntaxError("leading zero in a number") }
-        } else {
-            while index < bytes.count && isDigit(bytes[index]) {
-                accumulate(bytes[index], into: &mantissa, significant: &significantDigits, dropped: &droppedDigits)
-                index += 1
+        do {
+            let number = try JSONNumberReader.read(bytes, at: &index)
+            return .number(number.value, integer: number.integer)
+        } catch {
+            switch error {
+            case .syntax(let what): throw syntaxError(what)
+            case .nonFinite: throw Rejection(.nonFiniteNumber, "'\(path)' is out of the range of a double")
             }
-        }
-        var exponent = droppedDigits
-        var isInteger = true
-        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError("invalid number") }
-            while index < bytes.count && isDigit(bytes[index]) {
-                var dropped = 0
-                accumulate(bytes[index], into: &mantissa, significant: &significantDigits, dropped: &dropped)
-                if dropped == 0 { exponent -= 1 }
-                index += 1
-            }
-        }
-        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
-            isInteger = false
-            index += 1
-            var exponentNegative = false
-            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
-                exponentNegative = bytes[index] == UInt8(ascii: "-")
-                index += 1
-            }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError("invalid number exponent") }
-            var written = 0
-            while index < bytes.count && isDigit(bytes[index]) {
-                if written < 100_000 { written = written * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
-                index += 1
-            }
-            exponent += exponentNegative ? -written : written
-        }
-        if isInteger && droppedDigits == 0 && mantissa <= UInt64(Int64.max) {
-            let integer = negative ? -Int64(mantissa) : Int64(mantissa)
-            return .number(Double(integer), integer: integer)
-        }
-        let value: Double
-        if mantissa <= 1 << 53 && (-22...22).contains(exponent) {
-            // Exact: both the mantissa and the power of ten are representable (Clinger's fast path).
-            let magnitude = exponent < 0 ? Double(mantissa) / Self.powersOfTen[-exponent] : Double(mantissa) * Self.powersOfTen[exponent]
-            value = negative ? -magnitude : magnitude
-        } else {
-            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            guard let parsed = Double(literal) else { throw syntaxError("invalid number") }
-            value = parsed
-        }
-        guard value.isFinite else { throw Rejection(.nonFiniteNumber, "'\(path)' is out of the range of a double") }
-        return .number(value, integer: nil)
-    }
-
-    static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
-    }
-
-    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    /// Adds a digit while 19 significant digits fit; later digits only scale the value.
-    func accumulate(_ byte: UInt8, into mantissa: inout UInt64, significant: inout Int, dropped: inout Int) {
-        let digit = UInt64(byte - UInt8(ascii: "0"))
-        if significant < 19 {
-            mantissa = mantissa * 10 + digit
-            if mantissa != 0 { significant += 1 }
-        } else {
-            dropped += 1
         }
     }
 

@@ -126,70 +126,31 @@ struct TelemetryRecordReader {
         }
     }
 
-    /// A JSON number token: its bytes, and whether it has a fraction or an exponent.
-    private mutating func numberToken(_ key: String) throws(RecordDecodingError) -> (Range<Int>, isInteger: Bool) {
+    private mutating func readNumber(_ key: String) throws(RecordDecodingError) -> JSONNumberReader.Number {
         skipWhitespace()
-        let start = index
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let integerStart = index
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        let integerDigits = index - integerStart
-        guard integerDigits > 0 else { throw typeMismatch(key, expected: "a number") }
-        guard integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw syntax("leading zero in a number") }
-        var isInteger = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            let fractionStart = index
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            guard index > fractionStart else { throw syntax("digits expected after '.'") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]) else {
+            throw typeMismatch(key, expected: "a number")
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            let exponentStart = index
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            guard index > exponentStart else { throw syntax("digits expected in an exponent") }
+        do {
+            return try JSONNumberReader.read(bytes, at: &index)
+        } catch {
+            switch error {
+            case .syntax(let what): throw syntax(what)
+            case .nonFinite: throw RecordDecodingError("'\(key)' is not a finite number")
+            }
         }
-        return (start..<index, isInteger)
     }
 
     private mutating func readDouble(_ key: String) throws(RecordDecodingError) -> Double {
-        let (range, isInteger) = try numberToken(key)
-        if isInteger, let integer = Self.integer(bytes, range), integer.magnitude <= 1 << 53 { return Double(integer) }
-        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)), value.isFinite else {
-            throw RecordDecodingError("'\(key)' is not a finite number")
-        }
-        return value
+        try readNumber(key).value
     }
 
     /// An integer field: an integer literal, or a number with an exact integer value (`1.0e3`), as `JSONDecoder` takes it.
     private mutating func readInteger(_ key: String) throws(RecordDecodingError) -> Int64 {
-        let (range, isInteger) = try numberToken(key)
-        if isInteger, let integer = Self.integer(bytes, range) { return integer }
-        if let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)),
-           value.rounded() == value, let exact = Int64(exactly: value) {
-            return exact
-        }
+        let number = try readNumber(key)
+        if let integer = number.integer { return integer }
+        if number.value.rounded() == number.value, let exact = Int64(exactly: number.value) { return exact }
         throw RecordDecodingError("'\(key)' is not an integer that fits in 64 bits")
-    }
-
-    /// The value of an integer literal, nil on overflow.
-    private static func integer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
-        var position = range.lowerBound
-        let negative = bytes[position] == UInt8(ascii: "-")
-        if negative { position += 1 }
-        var magnitude: UInt64 = 0
-        while position < range.upperBound {
-            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[position] - UInt8(ascii: "0")))
-            if overflow1 || overflow2 { return nil }
-            magnitude = sum
-            position += 1
-        }
-        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
-        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     /// Skips any JSON value of an unknown field.
@@ -216,7 +177,7 @@ struct TelemetryRecordReader {
         case UInt8(ascii: "t"): guard consumeLiteral("true") else { throw syntax("unexpected character") }
         case UInt8(ascii: "f"): guard consumeLiteral("false") else { throw syntax("unexpected character") }
         case UInt8(ascii: "n"): guard consumeLiteral("null") else { throw syntax("unexpected character") }
-        default: _ = try numberToken("a skipped field")
+        default: _ = try readNumber("a skipped field")
         }
     }
 
