@@ -22,6 +22,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var maxPollRecords: Int
     /// `client.id`.
     public var clientID: String
+    /// `queued.max.messages.kbytes`: how much librdkafka fetches ahead. Its own default (64 MiB) would
+    /// dominate a service's memory while it works through a backlog; 4 MiB (thousands of records) keeps it ahead.
+    public var prefetchKilobytes: Int
     /// Further librdkafka properties, applied verbatim after the ones above (so they win),
     /// except the two offset-commit properties, which are forced off.
     public var extra: [String: String]
@@ -35,6 +38,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         autoOffsetReset: KafkaOffsetReset = .earliest,
         maxPollRecords: Int = 500,
         clientID: String = "scada",
+        prefetchKilobytes: Int = 4_096,
         extra: [String: String] = [:]
     ) {
         self.bootstrapServers = bootstrapServers
@@ -45,6 +49,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.autoOffsetReset = autoOffsetReset
         self.maxPollRecords = maxPollRecords
         self.clientID = clientID
+        self.prefetchKilobytes = prefetchKilobytes
         self.extra = extra
     }
 
@@ -59,6 +64,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             ("heartbeat.interval.ms", String(heartbeat)),
             ("auto.offset.reset", autoOffsetReset.rawValue),
             ("enable.partition.eof", "false"),
+            ("queued.max.messages.kbytes", String(prefetchKilobytes)),
         ]
         + extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         + [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")]
