@@ -114,40 +114,41 @@ PY
     "${FLUSH_MS:+, flushIntervalMs: $FLUSH_MS}" >"$work/dbi.yaml"
   t0="$(date +%s.%N)"
   SCADA_KAFKA_BROKERS="$brokers" SCADA_MONGODB_URI="mongodb://127.0.0.1:$mongo_port" SCADA_HTTP_PORT="$http_port" \
-    SCADA_LOG_LEVEL=warning SCADA_CONFIG="$work/dbi.yaml" "$bin/db-interface" >"$work/db-interface.log" 2>&1 &
+    SCADA_LOG_LEVEL=debug SCADA_CONFIG="$work/dbi.yaml" "$bin/db-interface" >"$work/db-interface.log" 2>&1 &
   dbi=$!; pids+=("$dbi")
-  # Progress is read from the service's own metric (samples acknowledged by MongoDB), not by querying
-  # nx-27017, which would slow the server under test; the stored count is checked once at the end.
-  read -r rate_b rate_total startup steady_cpu stored <<<"$("$py" - "$mongo_port" "$count" "$t0" "$dbi" "$http_port" <<'PY'
-import os, sys, time, urllib.request
+  # Progress is read from the service's own debug log ("batch written ... inserted=N", stamped when MongoDB
+  # acknowledged), so the measurement puts no load on the server under test nor on the service; the
+  # stored count is checked once at the end.
+  read -r rate_b rate_total startup steady_cpu stored <<<"$("$py" - "$mongo_port" "$count" "$t0" "$dbi" "$work/db-interface.log" <<'PY'
+import datetime, os, re, sys, time
 from pymongo import MongoClient
-port, count, t0, pid, http_port = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
-def written():
-    try:
-        with urllib.request.urlopen("http://127.0.0.1:%s/metrics" % http_port, timeout=2) as response:
-            for line in response.read().decode().splitlines():
-                if line.startswith("db_interface_samples_written_total"):
-                    return int(float(line.split()[-1]))
-    except OSError:
-        pass
-    return 0
+port, count, t0, pid, log = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 def cpu_seconds():  # user + system time of the db-interface so far
     with open("/proc/%s/stat" % pid) as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-deadline, value, first = time.time() + 600, 0, None
-while time.time() < deadline:
-    value = written()
-    if value > 0 and first is None:
-        first, first_value, first_cpu = time.time(), value, cpu_seconds()
-    if value >= count:
-        break
+pattern = re.compile(r'^ts=(\S+) .*msg="batch written".* inserted=(\d+)')
+deadline, value, first, last, position = time.time() + 600, 0, None, None, 0
+while time.time() < deadline and value < count:
+    with open(log) as handle:
+        handle.seek(position)
+        lines = handle.readlines()
+        position = handle.tell()
+    for line in lines:
+        match = pattern.match(line)
+        if not match:
+            continue
+        stamp = datetime.datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).timestamp()
+        value += int(match.group(2))
+        if first is None:
+            first, first_value, first_cpu = stamp, value, cpu_seconds()
+        last = stamp
     time.sleep(0.1)
-end = time.time()
-steady = (value - first_value) / (end - first) if first is not None and end > first else 0
-steady_cpu = (cpu_seconds() - first_cpu) * 1e6 / (value - first_value) if first is not None and value > first_value else 0
+end_cpu = cpu_seconds()
+steady = (value - first_value) / (last - first) if first is not None and last > first else 0
+steady_cpu = (end_cpu - first_cpu) * 1e6 / (value - first_value) if first is not None and value > first_value else 0
 stored = MongoClient("127.0.0.1", port)["scada"]["telemetry"].count_documents({})
-print(int(steady), int(value / (end - t0)), "%.2f" % ((first or end) - t0), "%.1f" % steady_cpu, stored)
+print(int(steady), int(value / ((last or t0) - t0)), "%.2f" % ((first or t0) - t0), "%.1f" % steady_cpu, stored)
 PY
 )"
   ticks="$(awk '{print $14 + $15}' "/proc/$dbi/stat")"

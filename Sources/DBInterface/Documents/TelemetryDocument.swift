@@ -12,32 +12,38 @@ public enum TelemetryDocument {
         return "\(record.deviceId):t\(record.eventTime)"
     }
 
-    /// The document of `record`; `id` is its ``id(of:)`` when the caller has it already.
+    /// The document of `record`; `id` is its ``id(of:)`` when the caller has it already. Built with
+    /// `append` (every key is unique: fixed names, and encoded names of dictionary keys), on the hot path.
     public static func make(_ record: TelemetryRecord, id knownID: String? = nil) -> BSONDocument {
-        var document: BSONDocument = [
-            "_id": .string(knownID ?? id(of: record)),
-            "device_id": .string(record.deviceId),
-            "device_type": .string(record.deviceType),
-            "ts": .datetime(date(record.eventTime)),
-            "receive_time": .datetime(date(record.receiveTime)),
-            "source_topic": .string(record.sourceTopic),
-        ]
-        if let seq = record.seq { document["seq"] = .int64(seq) }
-        if let site = record.site { document["site"] = .string(site) }
-        if let line = record.line { document["line"] = .string(line) }
-        document["metrics"] = .document(BSONDocument(record.metrics.sorted { $0.key < $1.key }
-            .map { (FieldNames.encode($0.key), BSONValue.double($0.value)) }))
+        var document = BSONDocument()
+        document.append("_id", .string(knownID ?? id(of: record)))
+        document.append("device_id", .string(record.deviceId))
+        document.append("device_type", .string(record.deviceType))
+        document.append("ts", .datetime(date(record.eventTime)))
+        document.append("receive_time", .datetime(date(record.receiveTime)))
+        document.append("source_topic", .string(record.sourceTopic))
+        if let seq = record.seq { document.append("seq", .int64(seq)) }
+        if let site = record.site { document.append("site", .string(site)) }
+        if let line = record.line { document.append("line", .string(line)) }
+        var metrics = BSONDocument()
+        for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) {
+            metrics.append(FieldNames.encode(name), .double(value))
+        }
+        document.append("metrics", .document(metrics))
         if !record.states.isEmpty {
-            document["states"] = .document(BSONDocument(record.states.sorted { $0.key < $1.key }.map { entry in
-                switch entry.value {
-                case .bool(let flag): (FieldNames.encode(entry.key), BSONValue.bool(flag))
-                case .string(let text): (FieldNames.encode(entry.key), BSONValue.string(text))
+            var states = BSONDocument()
+            for (name, value) in record.states.sorted(by: { $0.key < $1.key }) {
+                switch value {
+                case .bool(let flag): states.append(FieldNames.encode(name), .bool(flag))
+                case .string(let text): states.append(FieldNames.encode(name), .string(text))
                 }
-            }))
+            }
+            document.append("states", .document(states))
         }
         if !record.tags.isEmpty {
-            document["tags"] = .document(BSONDocument(record.tags.sorted { $0.key < $1.key }
-                .map { (FieldNames.encode($0.key), BSONValue.string($0.value)) }))
+            var tags = BSONDocument()
+            for (name, value) in record.tags.sorted(by: { $0.key < $1.key }) { tags.append(FieldNames.encode(name), .string(value)) }
+            document.append("tags", .document(tags))
         }
         return document
     }
