@@ -49,19 +49,21 @@ public struct RollupBucket: Sendable, Equatable {
         var buckets: [Key: RollupBucket] = [:]
         for record in records {
             let key = Key(deviceID: record.deviceId, minute: minute(of: record.eventTime))
-            var bucket = buckets[key] ?? RollupBucket(key: key)
-            bucket.samples += 1
-            for (name, value) in record.metrics {
-                if var stats = bucket.metrics[name] {
-                    stats.add(value, at: record.eventTime)
-                    bucket.metrics[name] = stats
-                } else {
-                    bucket.metrics[name] = Stats(value, at: record.eventTime)
-                }
-            }
-            buckets[key] = bucket
+            // Mutated in place: copying a bucket out and back would copy its metrics dictionary per record.
+            buckets[key, default: RollupBucket(key: key)].add(record)
         }
         return buckets
+    }
+
+    private mutating func add(_ record: TelemetryRecord) {
+        samples += 1
+        for (name, value) in record.metrics {
+            if let index = metrics.index(forKey: name) {
+                metrics.values[index].add(value, at: record.eventTime)
+            } else {
+                metrics[name] = Stats(value, at: record.eventTime)
+            }
+        }
     }
 
     /// An update adding this bucket to the stored one (`$inc`, `$min`, `$max`); the document exists

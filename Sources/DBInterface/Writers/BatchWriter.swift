@@ -100,7 +100,8 @@ struct BatchWriter: Sendable {
         var failed = Set<Int>()
         do {
             if !batch.documents.isEmpty {
-                try await telemetry.insertMany(batch.documents, ordered: false, writeConcern: writeConcern)
+                // Field names are encoded (FieldNames) and strings were validated by the record reader.
+                try await telemetry.insertMany(batch.documents, ordered: false, writeConcern: writeConcern, validateKeys: false)
             }
         } catch where !error.isRetryable {
             guard case .bulkWrite(let result) = error.kind else { throw error }

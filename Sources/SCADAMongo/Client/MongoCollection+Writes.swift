@@ -21,12 +21,18 @@ extension MongoCollection {
     /// Inserts `documents` in one bulk (split into batches by libmongoc). With `ordered: false`
     /// every document is tried; failures throw ``MongoError/Kind/bulkWrite`` carrying the inserted
     /// count and per-document errors (``MongoError/isDuplicateKey`` tells whether all were duplicates).
-    /// An empty array inserts nothing.
+    /// An empty array inserts nothing. `validateKeys: false` skips libmongoc's client-side check of field
+    /// names and UTF-8, for documents the caller built itself from already validated data.
     @discardableResult
     public func insertMany(
-        _ documents: [BSONDocument], ordered: Bool = true, writeConcern: MongoWriteConcern? = nil
+        _ documents: [BSONDocument], ordered: Bool = true, writeConcern: MongoWriteConcern? = nil, validateKeys: Bool = true
     ) async throws(MongoError) -> MongoInsertManyResult {
-        let result = try await bulkWrite(documents.map { .insertOne($0) }, ordered: ordered, writeConcern: writeConcern)
+        guard !documents.isEmpty else { return MongoInsertManyResult(insertedCount: 0) }
+        let concern = writeConcern ?? database.client.configuration.writeConcern
+        let models = documents.map { MongoWriteModel.insertOne($0) }
+        let result = try await withHandle { (collection: OpaquePointer) throws(MongoError) -> MongoBulkWriteResult in
+            try executeBulk(collection, models: models, ordered: ordered, writeConcern: concern, validateInserts: validateKeys)
+        }
         return MongoInsertManyResult(insertedCount: result.insertedCount)
     }
 

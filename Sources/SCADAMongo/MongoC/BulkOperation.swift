@@ -2,7 +2,8 @@ import CMongoC
 
 /// Builds and executes one libmongoc bulk operation.
 func executeBulk(
-    _ collection: OpaquePointer, models: [MongoWriteModel], ordered: Bool, writeConcern: MongoWriteConcern
+    _ collection: OpaquePointer, models: [MongoWriteModel], ordered: Bool, writeConcern: MongoWriteConcern,
+    validateInserts: Bool = true
 ) throws(MongoError) -> MongoBulkWriteResult {
     let options: BSONDocument = ["ordered": .bool(ordered), "writeConcern": .document(writeConcern.document)]
     guard let bulk = try options.withBSON({ (opts: OpaquePointer) throws(MongoError) -> OpaquePointer? in
@@ -14,12 +15,16 @@ func executeBulk(
 
     var error = bson_error_t()
     let upsertOptions: BSONDocument = ["upsert": true]
+    // `{validate: false}` once for every insert of the bulk (nil: libmongoc's default checks).
+    let insertOptions: OpaquePointer? = validateInserts ? nil : bson_new()
+    if let insertOptions { bson_append_bool(insertOptions, "validate", -1, false) }
+    defer { if let insertOptions { bson_destroy(insertOptions) } }
     for model in models {
         let appended: Bool
         switch model {
         case .insertOne(let document):
             appended = try document.withBSON { (doc: OpaquePointer) throws(MongoError) in
-                mongoc_bulk_operation_insert_with_opts(bulk, doc, nil, &error)
+                mongoc_bulk_operation_insert_with_opts(bulk, doc, insertOptions, &error)
             }
         case .updateOne(let filter, let update, let upsert):
             appended = try withPair(filter, update, upsert ? upsertOptions : nil) { f, u, o in
