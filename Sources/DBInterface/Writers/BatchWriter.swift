@@ -21,8 +21,10 @@ struct RawBatch: Sendable {
 /// A decoded batch with its documents built, ready to write.
 struct PreparedBatch: Sendable {
     var messages: [KafkaConsumerMessage]
-    /// Telemetry records that are unique within the batch, with their messages, and their documents (same order).
-    var unique: [(TelemetryRecord, KafkaConsumerMessage)] = []
+    /// Telemetry records that are unique within the batch, their messages and their documents (same order;
+    /// separate arrays, so the records are handed on without copying each one).
+    var records: [TelemetryRecord] = []
+    var recordMessages: [KafkaConsumerMessage] = []
     var documents: [BSONDocument] = []
     /// Records that repeat a sample seen earlier in the same batch.
     var duplicates: [TelemetryRecord] = []
@@ -59,8 +61,9 @@ struct BatchWriter: Sendable {
                     let record = try TelemetryRecord(jsonBytes: message.value)
                     let id = TelemetryDocument.id(of: record)
                     if seen.insert(id).inserted {
-                        prepared.unique.append((record, message))
                         prepared.documents.append(TelemetryDocument.make(record, id: id))
+                        prepared.records.append(record)
+                        prepared.recordMessages.append(message)
                     } else {
                         prepared.duplicates.append(record)
                     }
@@ -82,7 +85,7 @@ struct BatchWriter: Sendable {
     func write(_ batch: PreparedBatch) async throws(MongoError) -> RawBatch {
         var raw = RawBatch()
         raw.unstorable = batch.unstorable
-        if !batch.unique.isEmpty || !batch.duplicates.isEmpty {
+        if !batch.records.isEmpty || !batch.duplicates.isEmpty {
             (raw.new, raw.duplicates) = try await writeTelemetry(batch, unstorable: &raw.unstorable)
         }
         if !batch.statuses.isEmpty {
@@ -107,16 +110,16 @@ struct BatchWriter: Sendable {
             guard case .bulkWrite(let result) = error.kind else { throw error }
             for writeError in result.writeErrors {
                 failed.insert(writeError.index)
-                guard writeError.index < batch.unique.count else { continue }
+                guard writeError.index < batch.records.count else { continue }
                 if writeError.code == 11000 {
-                    duplicates.append(batch.unique[writeError.index].0)
+                    duplicates.append(batch.records[writeError.index])
                 } else {
-                    unstorable.append(Unstorable(message: batch.unique[writeError.index].1, reason: "mongo_rejected",
+                    unstorable.append(Unstorable(message: batch.recordMessages[writeError.index], reason: "mongo_rejected",
                                                  detail: "code \(writeError.code): \(writeError.message.prefix(300))"))
                 }
             }
         }
-        let new = failed.isEmpty ? batch.unique.map(\.0) : batch.unique.indices.filter { !failed.contains($0) }.map { batch.unique[$0].0 }
+        let new = failed.isEmpty ? batch.records : batch.records.indices.filter { !failed.contains($0) }.map { batch.records[$0] }
         return (new, duplicates)
     }
 

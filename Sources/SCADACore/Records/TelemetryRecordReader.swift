@@ -79,11 +79,11 @@ struct TelemetryRecordReader {
         return map
     }
 
-    private mutating func readState(_ key: String) throws(RecordDecodingError) -> StateValue {
+    private mutating func readState(_ key: @autoclosure () -> String) throws(RecordDecodingError) -> StateValue {
         skipWhitespace()
         if consumeLiteral("true") { return .bool(true) }
         if consumeLiteral("false") { return .bool(false) }
-        return .string(try readString(key))
+        return .string(try readString(key()))
     }
 
     // MARK: JSON values
@@ -112,45 +112,45 @@ struct TelemetryRecordReader {
         }
     }
 
-    private mutating func readString(_ key: String) throws(RecordDecodingError) -> String {
+    private mutating func readString(_ key: @autoclosure () -> String) throws(RecordDecodingError) -> String {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw typeMismatch(key, expected: "a string") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw typeMismatch(key(), expected: "a string") }
         index += 1
         do {
             return try JSONStringReader.read(bytes, at: &index)
         } catch {
             switch error {
             case .syntax(let what): throw syntax(what)
-            case .notUTF8: throw RecordDecodingError("'\(key)' is not valid UTF-8")
+            case .notUTF8: throw RecordDecodingError("'\(key())' is not valid UTF-8")
             }
         }
     }
 
-    private mutating func readNumber(_ key: String) throws(RecordDecodingError) -> JSONNumberReader.Number {
+    private mutating func readNumber(_ key: @autoclosure () -> String) throws(RecordDecodingError) -> JSONNumberReader.Number {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]) else {
-            throw typeMismatch(key, expected: "a number")
+            throw typeMismatch(key(), expected: "a number")
         }
         do {
             return try JSONNumberReader.read(bytes, at: &index)
         } catch {
             switch error {
             case .syntax(let what): throw syntax(what)
-            case .nonFinite: throw RecordDecodingError("'\(key)' is not a finite number")
+            case .nonFinite: throw RecordDecodingError("'\(key())' is not a finite number")
             }
         }
     }
 
-    private mutating func readDouble(_ key: String) throws(RecordDecodingError) -> Double {
-        try readNumber(key).value
+    private mutating func readDouble(_ key: @autoclosure () -> String) throws(RecordDecodingError) -> Double {
+        try readNumber(key()).value
     }
 
     /// An integer field: an integer literal, or a number with an exact integer value (`1.0e3`), as `JSONDecoder` takes it.
-    private mutating func readInteger(_ key: String) throws(RecordDecodingError) -> Int64 {
-        let number = try readNumber(key)
+    private mutating func readInteger(_ key: @autoclosure () -> String) throws(RecordDecodingError) -> Int64 {
+        let number = try readNumber(key())
         if let integer = number.integer { return integer }
         if number.value.rounded() == number.value, let exact = Int64(exactly: number.value) { return exact }
-        throw RecordDecodingError("'\(key)' is not an integer that fits in 64 bits")
+        throw RecordDecodingError("'\(key())' is not an integer that fits in 64 bits")
     }
 
     /// Skips any JSON value of an unknown field.
