@@ -12,6 +12,25 @@ import Testing
         #expect(TelemetryDocument.id(of: record) == "A:t\(record.eventTime)")
     }
 
+    /// The stored document carries every field of the record, with encoded metric names, and reads back.
+    @Test func storedDocumentHoldsTheRecord() throws {
+        let record = TelemetryRecord(deviceId: "P1", deviceType: "energy", site: "s", line: "l", eventTime: testBase + 1234,
+                                     receiveTime: testBase + 1240, seq: 9, metrics: ["voltages.L1": 230.5, "power": -1e-3],
+                                     states: ["status": .string("on"), "alarm": .bool(false)], sourceTopic: "factory/p1",
+                                     tags: ["part_program": "O100"])
+        var batch = BSONDocumentBatch()
+        try TelemetryDocument.append(record, id: TelemetryDocument.id(of: record), to: &batch)
+        let document = try batch.document(at: 0)
+        #expect(document["_id"] == "P1:9" && document["device_type"] == "energy" && document["site"] == "s" && document["line"] == "l")
+        #expect(document["ts"] == .datetime(milliseconds: testBase + 1234) && document["receive_time"] == .datetime(milliseconds: testBase + 1240))
+        #expect(document["seq"] == .int64(9) && document["source_topic"] == "factory/p1")
+        #expect(document[path: "metrics.voltages%2EL1"] == .double(230.5) && document[path: "metrics.power"] == .double(-1e-3))
+        #expect(document[path: "states.status"] == "on" && document[path: "states.alarm"] == .bool(false))
+        #expect(document[path: "tags.part_program"] == "O100")
+        let read = try #require(RawSample.record(document))
+        #expect(read.metrics == record.metrics && read.eventTime == record.eventTime && read.seq == 9)
+    }
+
     @Test func fieldNamesRoundTrip() {
         for name in ["temperature", "voltages.L1", "$weird", "50%.x", "", "a..b"] {
             let field = FieldNames.encode(name)

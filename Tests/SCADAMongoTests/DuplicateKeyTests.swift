@@ -76,3 +76,31 @@ struct DuplicateKeyTests {
         #expect(try await c.countDocuments() == 3)
     }
 }
+
+@Suite(.mongoServer, .timeLimit(.minutes(2)))
+struct DocumentBatchInsertTests {
+    /// A batch built with BSONBuilder is stored as built; duplicate keys are reported by position in the batch.
+    @Test func batchInsertReportsDuplicatesByPosition() async throws {
+        let fx = try MongoFixture.require()
+        let c = fx.database().collection("batch")
+        try await c.insertMany([["_id": "d3"]])
+        var batch = BSONDocumentBatch()
+        for index in 0..<6 {
+            try batch.append { d in
+                d.append("_id", string: "d\(index)")
+                d.append("ts", datetimeMilliseconds: 1_700_000_000_000 + Int64(index))
+                d.appendDocument("metrics") { $0.append("v", double: Double(index) / 2) }
+            }
+        }
+        let error = try #require(await mongoError { try await c.insertMany(batch, ordered: false, validateKeys: false) })
+        guard case .bulkWrite(let result) = error.kind else {
+            Issue.record("expected .bulkWrite, got \(error)")
+            return
+        }
+        #expect(result.insertedCount == 5)
+        #expect(result.writeErrors.map(\.index) == [3])
+        #expect(try await c.countDocuments() == 6)
+        let stored = try #require(try await c.find(["_id": "d5"]).first)
+        #expect(stored == (try batch.document(at: 5)))
+    }
+}

@@ -4,8 +4,7 @@ import Foundation
 /// (and `%`) are percent-encoded: `voltages.L1` is stored as `voltages%2EL1`. Reversible.
 public enum FieldNames {
     public static func encode(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "$") })
-                || name.isEmpty else { return name }
+        guard needsEncoding(name) else { return name }
         if name.isEmpty { return "%00" }
         var out = ""
         for character in name {
@@ -17,6 +16,15 @@ public enum FieldNames {
             }
         }
         return out
+    }
+
+    private static func needsEncoding(_ name: String) -> Bool {
+        let check = { (utf8: UnsafeBufferPointer<UInt8>) -> Bool in
+            utf8.isEmpty || utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "$") }
+        }
+        if let answer = name.utf8.withContiguousStorageIfAvailable(check) { return answer }
+        var copy = name
+        return copy.withUTF8(check)
     }
 
     public static func decode(_ field: String) -> String {

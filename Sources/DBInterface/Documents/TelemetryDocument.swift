@@ -12,40 +12,39 @@ public enum TelemetryDocument {
         return "\(record.deviceId):t\(record.eventTime)"
     }
 
-    /// The document of `record`; `id` is its ``id(of:)`` when the caller has it already. Built with
-    /// `append` (every key is unique: fixed names, and encoded names of dictionary keys), on the hot path.
-    public static func make(_ record: TelemetryRecord, id knownID: String? = nil) -> BSONDocument {
-        var document = BSONDocument()
-        document.append("_id", .string(knownID ?? id(of: record)))
-        document.append("device_id", .string(record.deviceId))
-        document.append("device_type", .string(record.deviceType))
-        document.append("ts", .datetime(date(record.eventTime)))
-        document.append("receive_time", .datetime(date(record.receiveTime)))
-        document.append("source_topic", .string(record.sourceTopic))
-        if let seq = record.seq { document.append("seq", .int64(seq)) }
-        if let site = record.site { document.append("site", .string(site)) }
-        if let line = record.line { document.append("line", .string(line)) }
-        var metrics = BSONDocument()
-        for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) {
-            metrics.append(FieldNames.encode(name), .double(value))
-        }
-        document.append("metrics", .document(metrics))
-        if !record.states.isEmpty {
-            var states = BSONDocument()
-            for (name, value) in record.states.sorted(by: { $0.key < $1.key }) {
-                switch value {
-                case .bool(let flag): states.append(FieldNames.encode(name), .bool(flag))
-                case .string(let text): states.append(FieldNames.encode(name), .string(text))
+    /// Appends the document of `record` to `batch`, written straight to BSON bytes (the hot path: no
+    /// document tree). `id` is its ``id(of:)``. Every key is unique: fixed names, and encoded names of
+    /// dictionary keys. Throws when a name holds a NUL byte (the record cannot be stored).
+    public static func append(_ record: TelemetryRecord, id: String, to batch: inout BSONDocumentBatch) throws(MongoError) {
+        try batch.append { document in
+            document.append("_id", string: id)
+            document.append("device_id", string: record.deviceId)
+            document.append("device_type", string: record.deviceType)
+            document.append("ts", datetimeMilliseconds: record.eventTime)
+            document.append("receive_time", datetimeMilliseconds: record.receiveTime)
+            document.append("source_topic", string: record.sourceTopic)
+            if let seq = record.seq { document.append("seq", int64: seq) }
+            if let site = record.site { document.append("site", string: site) }
+            if let line = record.line { document.append("line", string: line) }
+            document.appendDocument("metrics") { metrics in
+                for (name, value) in record.metrics { metrics.append(FieldNames.encode(name), double: value) }
+            }
+            if !record.states.isEmpty {
+                document.appendDocument("states") { states in
+                    for (name, value) in record.states {
+                        switch value {
+                        case .bool(let flag): states.append(FieldNames.encode(name), bool: flag)
+                        case .string(let text): states.append(FieldNames.encode(name), string: text)
+                        }
+                    }
                 }
             }
-            document.append("states", .document(states))
+            if !record.tags.isEmpty {
+                document.appendDocument("tags") { tags in
+                    for (name, value) in record.tags { tags.append(FieldNames.encode(name), string: value) }
+                }
+            }
         }
-        if !record.tags.isEmpty {
-            var tags = BSONDocument()
-            for (name, value) in record.tags.sorted(by: { $0.key < $1.key }) { tags.append(FieldNames.encode(name), .string(value)) }
-            document.append("tags", .document(tags))
-        }
-        return document
     }
 
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }

@@ -25,7 +25,7 @@ struct PreparedBatch: Sendable {
     /// separate arrays, so the records are handed on without copying each one).
     var records: [TelemetryRecord] = []
     var recordMessages: [KafkaConsumerMessage] = []
-    var documents: [BSONDocument] = []
+    var documents = BSONDocumentBatch()
     /// Records that repeat a sample seen earlier in the same batch.
     var duplicates: [TelemetryRecord] = []
     var statuses: [DeviceStatusRecord] = []
@@ -52,6 +52,7 @@ struct BatchWriter: Sendable {
     /// stores the current one.
     static func prepare(_ messages: [KafkaConsumerMessage]) -> PreparedBatch {
         var prepared = PreparedBatch(messages: messages)
+        prepared.documents = BSONDocumentBatch(reservingBytes: messages.reduce(0) { $0 + $1.value.count }, documents: messages.count)
         // The same sample twice in one batch is a duplicate too.
         var seen = Set<String>()
         for message in messages {
@@ -61,7 +62,7 @@ struct BatchWriter: Sendable {
                     let record = try TelemetryRecord(jsonBytes: message.value)
                     let id = TelemetryDocument.id(of: record)
                     if seen.insert(id).inserted {
-                        prepared.documents.append(TelemetryDocument.make(record, id: id))
+                        try TelemetryDocument.append(record, id: id, to: &prepared.documents)
                         prepared.records.append(record)
                         prepared.recordMessages.append(message)
                     } else {
@@ -71,6 +72,8 @@ struct BatchWriter: Sendable {
                 case Topics.alerts: prepared.alerts.append(try AlertRecord(jsonBytes: message.value))
                 default: prepared.unstorable.append(Unstorable(message: message, reason: "unexpected_topic", detail: message.topic))
                 }
+            } catch let error as MongoError {
+                prepared.unstorable.append(Unstorable(message: message, reason: "invalid_document", detail: error.message))
             } catch {
                 prepared.unstorable.append(Unstorable(message: message, reason: "invalid_record",
                                                       detail: "not a \(message.topic) record: \(String(describing: error).prefix(300))"))

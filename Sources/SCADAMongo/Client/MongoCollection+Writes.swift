@@ -36,6 +36,21 @@ extension MongoCollection {
         return MongoInsertManyResult(insertedCount: result.insertedCount)
     }
 
+    /// Inserts the documents of `batch` (built with ``BSONBuilder``) in one bulk, reading them in place from
+    /// the batch's buffer. Results and errors as ``insertMany(_:ordered:writeConcern:validateKeys:)``; error
+    /// indexes are positions in the batch.
+    @discardableResult
+    public func insertMany(
+        _ batch: BSONDocumentBatch, ordered: Bool = true, writeConcern: MongoWriteConcern? = nil, validateKeys: Bool = true
+    ) async throws(MongoError) -> MongoInsertManyResult {
+        guard !batch.isEmpty else { return MongoInsertManyResult(insertedCount: 0) }
+        let concern = writeConcern ?? database.client.configuration.writeConcern
+        let result = try await withHandle { (collection: OpaquePointer) throws(MongoError) -> MongoBulkWriteResult in
+            try executeBulkInsert(collection, batch: batch, ordered: ordered, writeConcern: concern, validateInserts: validateKeys)
+        }
+        return MongoInsertManyResult(insertedCount: result.insertedCount)
+    }
+
     /// Executes `models` as one bulk write (unordered by default: every model is tried).
     ///
     /// When some models fail, throws ``MongoError/Kind/bulkWrite`` whose result holds the counts of

@@ -49,7 +49,44 @@ func executeBulk(
         }
         guard appended else { throw MongoError(error) }
     }
+    return try execute(bulk)
+}
 
+/// Inserts every document of `batch` in one libmongoc bulk operation, each read in place from the batch's
+/// buffer (no copy, no per-document conversion).
+func executeBulkInsert(
+    _ collection: OpaquePointer, batch: BSONDocumentBatch, ordered: Bool, writeConcern: MongoWriteConcern,
+    validateInserts: Bool
+) throws(MongoError) -> MongoBulkWriteResult {
+    let options: BSONDocument = ["ordered": .bool(ordered), "writeConcern": .document(writeConcern.document)]
+    guard let bulk = try options.withBSON({ (opts: OpaquePointer) throws(MongoError) -> OpaquePointer? in
+        mongoc_collection_create_bulk_operation_with_opts(collection, opts)
+    }) else {
+        throw MongoError(.driver, message: "libmongoc could not create a bulk operation")
+    }
+    defer { mongoc_bulk_operation_destroy(bulk) }
+    var error = bson_error_t()
+    let insertOptions: OpaquePointer? = validateInserts ? nil : bson_new()
+    if let insertOptions { bson_append_bool(insertOptions, "validate", -1, false) }
+    defer { if let insertOptions { bson_destroy(insertOptions) } }
+    try batch.withDocuments { (raw, offsets) throws(MongoError) in
+        guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        try withBSONStorage { (document: OpaquePointer) throws(MongoError) in
+            for (index, start) in offsets.enumerated() {
+                let end = index + 1 < offsets.count ? offsets[index + 1] : raw.count
+                guard bson_init_static(document, base + start, end - start) else {
+                    throw MongoError(.invalidDocument, message: "libbson rejected document \(index) of a batch")
+                }
+                guard mongoc_bulk_operation_insert_with_opts(bulk, document, insertOptions, &error) else { throw MongoError(error) }
+            }
+        }
+    }
+    return try execute(bulk)
+}
+
+/// Runs a built bulk operation and reads its reply.
+private func execute(_ bulk: OpaquePointer) throws(MongoError) -> MongoBulkWriteResult {
+    var error = bson_error_t()
     let (serverId, reply) = try withReply { (reply: OpaquePointer) throws(MongoError) -> UInt32 in
         mongoc_bulk_operation_execute(bulk, reply, &error)
     }
