@@ -1,5 +1,6 @@
 import Foundation
 import SCADACore
+import SCADAKafka
 import SCADAMongo
 import Testing
 @testable import DBInterface
@@ -29,6 +30,20 @@ import Testing
         #expect(document[path: "tags.part_program"] == "O100")
         let read = try #require(RawSample.record(document))
         #expect(read.metrics == record.metrics && read.eventTime == record.eventTime && read.seq == 9)
+    }
+
+    /// A metric name with a NUL byte cannot be a BSON field name: that record alone is unstorable, with its reason.
+    @Test func nulInMetricNameMakesOnlyThatRecordUnstorable() throws {
+        func message(_ record: TelemetryRecord, offset: Int64) throws -> KafkaConsumerMessage {
+            KafkaConsumerMessage(topic: Topics.telemetry, partition: 0, offset: offset, value: try record.jsonBytes())
+        }
+        var bad = sample("N", seq: 2)
+        bad.metrics["bad\u{0}name"] = 1
+        let prepared = BatchWriter.prepare([try message(sample("N", seq: 1), offset: 0), try message(bad, offset: 1),
+                                            try message(sample("N", seq: 3), offset: 2)])
+        #expect(prepared.records.map(\.seq) == [1, 3] && prepared.documents.count == 2)
+        #expect(prepared.unstorable.map(\.reason) == ["invalid_document"] && prepared.unstorable.first?.message.offset == 1)
+        #expect(try prepared.documents.document(at: 1)["_id"] == "N:3")
     }
 
     @Test func fieldNamesRoundTrip() {
