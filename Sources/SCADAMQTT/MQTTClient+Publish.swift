@@ -10,6 +10,7 @@ extension MQTTClient {
                 mosquitto_publish_v5(handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress,
                                      Int32(message.qos.rawValue), message.retain, nil)
             }
+            loop.wake()
             guard rc == MOSQ_ERR_SUCCESS.rawValue else {
                 let kind: MQTTError.Kind = rc == MOSQ_ERR_NO_CONN.rawValue ? .notConnected : .library(rc)
                 continuation.resume(throwing: MQTTError(kind, "publish to '\(message.topic)': \(Self.describe(rc))"))

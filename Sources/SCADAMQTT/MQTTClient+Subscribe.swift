@@ -17,6 +17,7 @@ extension MQTTClient {
             let granted = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[Int32], any Error>) in
                 var mid: Int32 = 0
                 let rc = mosquitto_subscribe_v5(handle, &mid, filter, Int32(qos.rawValue), 0, nil)
+                loop.wake()
                 guard rc == MOSQ_ERR_SUCCESS.rawValue else {
                     let kind: MQTTError.Kind = rc == MOSQ_ERR_NO_CONN.rawValue ? .notConnected : .library(rc)
                     continuation.resume(throwing: MQTTError(kind, "subscribe '\(filter)': \(Self.describe(rc))"))
@@ -43,6 +44,7 @@ extension MQTTClient {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             var mid: Int32 = 0
             let rc = mosquitto_unsubscribe_v5(handle, &mid, filter, nil)
+            loop.wake()
             guard rc == MOSQ_ERR_SUCCESS.rawValue else {
                 continuation.resume(throwing: MQTTError(.library(rc), "unsubscribe '\(filter)': \(Self.describe(rc))"))
                 return

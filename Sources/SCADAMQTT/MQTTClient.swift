@@ -5,8 +5,8 @@ import Synchronization
 
 /// An MQTT 3.1.1 / 5 client over libmosquitto.
 ///
-/// libmosquitto's own network thread (`mosquitto_loop_start`) does all socket work; after the first
-/// successful `connect()` it reconnects by itself with capped exponential backoff, and this client
+/// A network thread of our own (``NetworkLoop``, over libmosquitto's `loop_read/write/misc`) does all socket
+/// work; after the first `connect()` it reconnects by itself with capped exponential backoff, and this client
 /// re-sends every subscription after each reconnect. Publishes at QoS ≥ 1 complete when the broker
 /// acknowledges; a publish in flight when the connection drops is re-sent by libmosquitto after the
 /// reconnect and completes then (it fails with `.connectionLost` only if `disconnect()` is called first).
@@ -16,6 +16,7 @@ public final class MQTTClient: @unchecked Sendable {
     let handle: OpaquePointer
     let buffer: MessageBuffer
     let state = Mutex(ClientState())
+    let loop: NetworkLoop
     private let eventContinuation: AsyncStream<MQTTConnectionEvent>.Continuation
 
     /// Connection state changes, in order.
@@ -39,6 +40,9 @@ public final class MQTTClient: @unchecked Sendable {
             throw MQTTError(.invalidConfiguration, "mosquitto_new failed (a persistent session needs a client id): errno \(errno)")
         }
         self.handle = handle
+        loop = NetworkLoop(handle: handle, reconnect: configuration.reconnect)
+        // Packets queued from other threads are written by the loop (woken through its eventfd), never by the caller.
+        mosquitto_threaded_set(handle, true)
         do {
             try applyOptions()
         } catch {
@@ -51,8 +55,9 @@ public final class MQTTClient: @unchecked Sendable {
 
     deinit {
         buffer.close()
+        buffer.stopBlocking()
         mosquitto_disconnect(handle)
-        mosquitto_loop_stop(handle, true)
+        if state.withLock({ $0.loopStarted }) { loop.stopAndWait() }
         mosquitto_destroy(handle)
     }
 
@@ -81,10 +86,7 @@ public final class MQTTClient: @unchecked Sendable {
                 if rc != MOSQ_ERR_SUCCESS.rawValue {
                     logger.debug("first connect attempt failed; retrying in the background", metadata: ["error": "\(Self.describe(rc))"])
                 }
-                let started = mosquitto_loop_start(handle)
-                if started != MOSQ_ERR_SUCCESS.rawValue {
-                    resumeConnectWaiter(waiterID, with: .failure(MQTTError(.library(started), Self.describe(started))))
-                }
+                loop.start()
             }
             Task { [weak self] in
                 try? await Task.sleep(for: timeout)
@@ -106,28 +108,9 @@ public final class MQTTClient: @unchecked Sendable {
         // Messages that arrive until the network thread stops are kept (the broker counts them as
         // delivered), then the stream ends after them.
         buffer.stopBlocking()
-        nonisolated(unsafe) let handle = self.handle
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                // A reconnect that was already under way can bring the connection back after this
-                // DISCONNECT, and the network thread would then never end: repeat it until the thread ends.
-                let stopped = Mutex<Bool>(false)
-                mosquitto_disconnect_v5(handle, 0, nil)
-                Thread.detachNewThread {
-                    var done = false
-                    while !done {
-                        usleep(200_000)
-                        done = stopped.withLock { stopped in
-                            if !stopped { mosquitto_disconnect_v5(handle, 0, nil) }
-                            return stopped
-                        }
-                    }
-                }
-                mosquitto_loop_stop(handle, false)
-                stopped.withLock { $0 = true }
-                continuation.resume()
-            }
-        }
+        let started = state.withLock { $0.loopStarted }
+        mosquitto_disconnect_v5(handle, 0, nil)
+        if started { await loop.stop() }
         buffer.close()
         state.withLock { $0.loopStarted = false }
         eventContinuation.yield(.disconnected(reason: "disconnected by the client"))
@@ -176,6 +159,7 @@ public final class MQTTClient: @unchecked Sendable {
         let (waiters, resubscribe) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [Subscription]) in
             state.connected = true
             defer { state.connectWaiters.removeAll() }
+            loop.connectionAccepted()
             return (Array(state.connectWaiters.values), state.subscriptions)
         }
         for subscription in resubscribe {

@@ -40,5 +40,7 @@ enum MosquittoCallbacks {
 /// The client stored as a handle's user data.
 private func client(_ object: UnsafeMutableRawPointer?) -> MQTTClient? {
     guard let object else { return nil }
-    return Unmanaged<MQTTClient>.fromOpaque(object).takeUnretainedValue()
+    let client = Unmanaged<MQTTClient>.fromOpaque(object).takeUnretainedValue()
+    client.loop.callbacks &+= 1
+    return client
 }

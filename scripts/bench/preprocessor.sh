@@ -9,7 +9,8 @@
 #     RUNS runs each; medians and the ratio (b)/(a).
 #  2. CPU µs per message and peak RSS of the preprocessor over the drain (from /proc).
 #  3. Latency: a paced publisher (C, libmosquitto) sends RATE msg/s for LATENCY_SECONDS, each payload
-#     stamped with its publish time; the preprocessor's publish→Kafka-ack histogram gives p50/p99.
+#     stamped with its publish time; the preprocessor's publish→Kafka-ack histogram gives p50/p99 (after a
+#     2 s warm-up), next to the same publisher's latency to a bare `mosquitto_sub -q 1` in the same run.
 #
 # Usage: scripts/bench/preprocessor.sh BIN_DIR
 # Env: RUNS (3), COUNT (200000), RATE (20000), LATENCY_SECONDS (20)
@@ -120,7 +121,20 @@ printf 'cpu         preprocessor median %s µs/msg;  peak RSS median %s MB\n' \
   "$(printf '%s\n' "${cpu_us[@]}" | median)" "$(printf '%s\n' "${rss_mb[@]}" | median)"
 
 # --- 3. latency at a steady rate -------------------------------------------------------------------
+# Baseline, same machine and moment: the same paced publisher to a bare `mosquitto_sub -q 1`, latency
+# from the publish stamp to the subscriber's receive time (the broker path alone, no Kafka). The
+# preprocessor's persistent session is removed first, so the broker does not queue this traffic for it.
+forget_session bench-preprocessor
+timeout $((latency_seconds + 15)) mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -q 1 -t 'factory/#' -F '%U %p' >"$work/bare-latency.txt" 2>/dev/null &
+sub=$!; pids+=("$sub"); sleep 0.5
+"$work/pacedpub" 127.0.0.1 "$mqtt_port" "$rate" "$latency_seconds" 100 >/dev/null
+sleep 1; kill "$sub" 2>/dev/null; wait "$sub" 2>/dev/null
+read -r b50 b99 <<<"$(awk '{ match($0, /"timestamp":[0-9]+/); ts = substr($0, RSTART + 12, RLENGTH - 12); split($1, t, ".");
+    print t[1] * 1000 + substr(t[2], 1, 3) - ts }' "$work/bare-latency.txt" | sort -n |
+  awk '{ v[NR] = $1 } END { if (NR) printf "%d %d", v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1]; else print "- -" }')"
 start_preprocessor
+# Warm-up (the producer's first connection, idempotence handshake and metadata), not measured.
+"$work/pacedpub" 127.0.0.1 "$mqtt_port" "$rate" 2 100 >/dev/null; sleep 1
 "$py" "$lib" snapshot "http://127.0.0.1:$http_port/metrics" >"$work/before.json"
 ticks_before="$(cpu_ticks "$pp")"; broker_before="$(cpu_ticks "$broker_pid")"; kafka_before="$(cpu_ticks "$kafka_pid")"
 result="$("$work/pacedpub" 127.0.0.1 "$mqtt_port" "$rate" "$latency_seconds" 100)"
@@ -128,11 +142,14 @@ sleep 1
 ticks_after="$(cpu_ticks "$pp")"; broker_after="$(cpu_ticks "$broker_pid")"; kafka_after="$(cpu_ticks "$kafka_pid")"
 "$py" "$lib" snapshot "http://127.0.0.1:$http_port/metrics" >"$work/after.json"
 read -r p50 p99 p999 <<<"$("$py" "$lib" quantiles "$work/before.json" "$work/after.json" preprocessor_publish_to_ack_seconds 0.5 0.99 0.999)"
+read -r r50 r99 <<<"$("$py" "$lib" quantiles "$work/before.json" "$work/after.json" preprocessor_receive_to_ack_seconds 0.5 0.99)"
 sent="$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$result")"
 printf 'latency     %s msg/s for %s s (%s sent): publish→Kafka ack p50 %s ms, p99 %s ms, p99.9 %s ms (ms-resolution stamps);  cpu %s µs/msg, %s%% of a core\n' \
   "$rate" "$latency_seconds" "$sent" "$p50" "$p99" "$p999" \
   "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="${sent:-1}" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')" \
   "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')"
+printf 'latency     of which inside the preprocessor (MQTT receive→Kafka ack): p50 %s ms, p99 %s ms\n' "$r50" "$r99"
+printf 'latency     baseline, same rate: publish→receive by a bare mosquitto_sub -q 1: p50 %s ms, p99 %s ms (broker path alone)\n' "$b50" "$b99"
 printf 'context     same interval: mosquitto %s%% and tansu %s%% of a core (the machine has %s cores)\n' \
   "$(awk -v t=$((broker_after - broker_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')" \
   "$(awk -v t=$((kafka_after - kafka_before)) -v hz="$(getconf CLK_TCK)" -v s="$latency_seconds" 'BEGIN {printf "%.0f", 100 * t / hz / (s + 1)}')" "$(nproc)"
