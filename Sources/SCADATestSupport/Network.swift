@@ -48,7 +48,7 @@ public enum Loopback {
         while Date() < deadline {
             if isListening(port: port) { return }
             if !server.isRunning {
-                throw TestServerError("\(server.name) exited before listening on port \(port). Log:\n\(server.logTail())")
+                throw TestServerError("\(server.name) exited before listening on port \(port). Log:\n\(server.logTail())", exitedEarly: true)
             }
             try await Task.sleep(nanoseconds: 50_000_000)
         }

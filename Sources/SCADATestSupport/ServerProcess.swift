@@ -6,7 +6,25 @@ import Glibc
 /// Why a test server could not be started, with the command that fixes it when one exists.
 public struct TestServerError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The server exited before it listened: most likely another process took its free port meanwhile.
+    public var exitedEarly = false
+    public init(_ description: String, exitedEarly: Bool = false) {
+        self.description = description
+        self.exitedEarly = exitedEarly
+    }
+}
+
+/// Runs `start` again (it picks a new free port each time) when a server exited before listening: between
+/// choosing a free port and the server binding it, a parallel test may have taken it.
+func retryingPortRaces<T>(attempts: Int = 3, _ start: () async throws -> T) async throws -> T {
+    var attempt = 1
+    while true {
+        do {
+            return try await start()
+        } catch let error as TestServerError where error.exitedEarly && attempt < attempts {
+            attempt += 1
+        }
+    }
 }
 
 /// A child process running a real server for the duration of a test.

@@ -18,6 +18,33 @@ import Testing
         await subscriber.disconnect()
     }
 
+    /// Publishes handed over one after another (completion API, as the simulator's outbox uses it) arrive in
+    /// that order, also when most of them wait in libmosquitto for a free slot of a small send window.
+    @Test func handedOverPublishesKeepTheirOrder() async throws {
+        let broker = try await MosquittoServer.start()
+        defer { broker.shutdown() }
+        let subscriber = try await connectedClient(broker)
+        try await subscriber.subscribe("order/#", qos: .atLeastOnce)
+        let publisher = try await connectedClient(broker) { $0.maxInflightMessages = 8 }
+        let count = 3_000
+        let (outcomes, outcome) = AsyncStream<Bool>.makeStream()
+        for index in 0..<count {
+            publisher.publish(MQTTMessage(topic: "order/d1", payload: Array(String(index).utf8), qos: .atLeastOnce)) { result in
+                if case .success = result { outcome.yield(true) } else { outcome.yield(false) }
+            }
+        }
+        var acknowledged = 0
+        for await ok in outcomes {
+            #expect(ok)
+            acknowledged += 1
+            if acknowledged == count { break }
+        }
+        let received = try await receive(count, from: subscriber, within: 30)
+        #expect(received.map { Int(String(decoding: $0.payload, as: UTF8.self)) } == Array(0..<count))
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
     @Test func retainedMessageAndLastWillReachASecondClient() async throws {
         let broker = try await MosquittoServer.start()
         defer { broker.shutdown() }

@@ -83,34 +83,33 @@ public enum LoadGenerator {
         let started = ContinuousClock.now
         var acked = 0
         var failed = 0
-        await withTaskGroup(of: Bool.self) { group in
-            var inFlight = 0
-            for sent in 0..<quota {
-                if inFlight >= window, let ok = await group.next() {
-                    if ok { acked += 1 } else { failed += 1 }
-                    inFlight -= 1
-                }
-                let slot = sent % devices.count
-                let elapsed = (ContinuousClock.now - started).components
-                let now = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-                guard let message = devices[slot].produce(now: now, wallMs: Int64(Date().timeIntervalSince1970 * 1000)).message else {
-                    failed += 1
-                    continue
-                }
-                group.addTask {
-                    do {
-                        try await client.publish(MQTTMessage(topic: message.topic, payload: message.payload, qos: qos))
-                        return true
-                    } catch {
-                        return false
-                    }
-                }
-                inFlight += 1
-            }
-            for await ok in group {
+        // Each publish is handed to the client in turn (so every device's messages leave in sequence order);
+        // acknowledgements come back through `outcomes`.
+        let (outcomes, outcome) = AsyncStream<Bool>.makeStream()
+        var results = outcomes.makeAsyncIterator()
+        var inFlight = 0
+        for sent in 0..<quota {
+            if inFlight >= window, let ok = await results.next() {
                 if ok { acked += 1 } else { failed += 1 }
+                inFlight -= 1
             }
+            let slot = sent % devices.count
+            let elapsed = (ContinuousClock.now - started).components
+            let now = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+            guard let message = devices[slot].produce(now: now, wallMs: Int64(Date().timeIntervalSince1970 * 1000)).message else {
+                failed += 1
+                continue
+            }
+            client.publish(MQTTMessage(topic: message.topic, payload: message.payload, qos: qos)) { result in
+                if case .success = result { outcome.yield(true) } else { outcome.yield(false) }
+            }
+            inFlight += 1
         }
+        while inFlight > 0, let ok = await results.next() {
+            if ok { acked += 1 } else { failed += 1 }
+            inFlight -= 1
+        }
+        outcome.finish()
         return (acked, failed, devices)
     }
 }

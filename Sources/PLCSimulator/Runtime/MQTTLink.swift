@@ -29,4 +29,10 @@ public final class MQTTLink: SimulatorConnection {
         try await client.publish(MQTTMessage(topic: topic, payload: payload, qos: MQTTQoS(rawValue: qos) ?? .atLeastOnce,
                                              retain: retain))
     }
+
+    public func send(topic: String, payload: [UInt8], qos: Int, retain: Bool, completion: @escaping @Sendable ((any Error)?) -> Void) {
+        client.publish(MQTTMessage(topic: topic, payload: payload, qos: MQTTQoS(rawValue: qos) ?? .atLeastOnce, retain: retain)) { result in
+            if case .failure(let error) = result { completion(error) } else { completion(nil) }
+        }
+    }
 }

@@ -130,15 +130,9 @@ public actor Outbox {
             unacknowledged[token] = message
             metrics.published.increment()
         }
-        let connection = connections[link]
-        Task {
-            do {
-                try await connection.publish(topic: message.topic, payload: message.payload, qos: message.qos,
-                                             retain: message.retain)
-                self.finished(token, message, link: link, error: nil)
-            } catch {
-                self.finished(token, message, link: link, error: error)
-            }
+        // Handed over now, in the order of the calls, so a device's messages leave in sequence order.
+        connections[link].send(topic: message.topic, payload: message.payload, qos: message.qos, retain: message.retain) { error in
+            Task { await self.finished(token, message, link: link, error: error) }
         }
     }
 

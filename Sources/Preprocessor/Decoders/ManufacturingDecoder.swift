@@ -11,7 +11,8 @@ public struct ManufacturingDecoder: TelemetryDecoder {
 
     public func decode(_ input: DecoderInput) throws(Rejection) -> DecodedSample {
         var sample = try rules.decode(input)
-        if let level = input.topicLevels.last, level.hasPrefix("line") { sample.line = String(level) }
+        let level = input.lastTopicLevel
+        if level.hasPrefix("line") { sample.line = String(level) }
         return sample
     }
 }

@@ -23,6 +23,12 @@ public struct DecoderInput: Sendable {
 
     /// The topic's levels, e.g. `["factory", "line1"]`.
     public var topicLevels: [Substring] { topic.split(separator: "/", omittingEmptySubsequences: false) }
+
+    /// The topic's last level (`line1` of `factory/line1`), without splitting the whole topic.
+    public var lastTopicLevel: Substring {
+        guard let slash = topic.utf8.lastIndex(of: UInt8(ascii: "/")) else { return topic[...] }
+        return topic[topic.utf8.index(after: slash)...]
+    }
 }
 
 /// The device-independent content of one telemetry message.
