@@ -27,8 +27,13 @@ final class NetworkLoop: @unchecked Sendable {
 
     /// Packets read in one burst before acknowledgements are written and the keepalive is checked.
     static let burst = 512
-    /// Bursts of at least this many packets have their acknowledgements written corked.
-    static let corkAfter = 8
+    /// Longest wait before the acknowledgements of what was read are written (seconds).
+    static let acknowledgementDelay = 0.001
+    /// Packets read after which their acknowledgements are written without waiting longer.
+    static let acknowledgementBatch = 64
+    /// Packets read since the last write, and when what they queued must be written (loop thread only).
+    nonisolated(unsafe) private var unwritten = 0
+    nonisolated(unsafe) private var acknowledgementDeadline: Double?
 
     init(handle: OpaquePointer, reconnect: MQTTReconnectPolicy) {
         self.handle = handle
@@ -121,18 +126,31 @@ final class NetworkLoop: @unchecked Sendable {
     }
 
     /// One turn on a connected (or connecting) socket: wait, read a burst, write, check the keepalive.
+    ///
+    /// What reading queued (acknowledgements of received messages) is written at most ``acknowledgementDelay``
+    /// later, or at once when ``acknowledgementBatch`` packets were read meanwhile, in as few TCP segments as
+    /// possible: at a steady moderate rate every message arrives alone, and one segment (and one wake-up of
+    /// the broker) per acknowledgement would cost more than everything else. A receiver's ingestion is not
+    /// delayed by it, and at-least-once is unchanged (libmosquitto acknowledges on reading, either way).
+    /// Packets queued by other threads (publishes, subscriptions) are written at once.
     private func serve(_ socket: Int32) -> Int32 {
         var descriptors = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        var timeout: Int32 = 1000
+        if let deadline = acknowledgementDeadline {
+            timeout = Int32(max(0, ((deadline - Self.now()) * 1000).rounded(.up)))
+        }
         waiting.store(true, ordering: .sequentiallyConsistent)
         // Checked after announcing the wait: a packet queued before this point is seen here, one queued
-        // after it signals the eventfd.
-        if mosquitto_want_write(handle) { descriptors[0].events |= Int16(POLLOUT) }
-        let ready = poll(&descriptors, 2, 1000)
+        // after it signals the eventfd. (Not while acknowledgements wait on purpose: the socket is writable.)
+        if acknowledgementDeadline == nil, mosquitto_want_write(handle) { descriptors[0].events |= Int16(POLLOUT) }
+        let ready = poll(&descriptors, 2, timeout)
         waiting.store(false, ordering: .sequentiallyConsistent)
+        var woken = false
         if ready > 0, descriptors[1].revents & Int16(POLLIN) != 0 {
             var count: UInt64 = 0
             _ = read(wakeDescriptor, &count, 8)
+            woken = true
         }
         var rc = MOSQ_ERR_SUCCESS.rawValue
         var packets = 0
@@ -145,13 +163,23 @@ final class NetworkLoop: @unchecked Sendable {
                 packets += 1
             }
         }
+        unwritten += packets
         if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0, mosquitto_want_write(handle) {
-            // After a burst, its acknowledgements leave in as few TCP segments as possible (libmosquitto
-            // writes each packet on its own): corked while written, sent when uncorked.
-            let cork = packets >= Self.corkAfter
-            if cork { setCork(socket, true) }
-            rc = mosquitto_loop_write(handle, 1)
-            if cork, mosquitto_socket(handle) >= 0 { setCork(socket, false) }
+            let now = Self.now()
+            if woken || unwritten == 0 || unwritten >= Self.acknowledgementBatch || now >= acknowledgementDeadline ?? .infinity {
+                // libmosquitto writes each packet on its own: corked, they leave in as few segments as possible.
+                let cork = unwritten > 1
+                if cork { setCork(socket, true) }
+                rc = mosquitto_loop_write(handle, 1)
+                if cork, mosquitto_socket(handle) >= 0 { setCork(socket, false) }
+                unwritten = 0
+                acknowledgementDeadline = nil
+            } else if acknowledgementDeadline == nil {
+                acknowledgementDeadline = now + Self.acknowledgementDelay
+            }
+        } else {
+            unwritten = 0
+            acknowledgementDeadline = nil
         }
         if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0 {
             rc = mosquitto_loop_misc(handle)

@@ -79,7 +79,7 @@ backlog() {  # queue COUNT messages for the sessions that are offline
   "$bin/plc-simulator" load --count "$count" --devices 100 --connections 2 --qos 1 --url "mqtt://127.0.0.1:$mqtt_port" \
     >"$work/load.log" 2>&1 || { echo "load failed:"; tail -3 "$work/load.log"; exit 1; }
 }
-baseline_rates=(); pp_rates=(); cpu_us=(); rss_mb=()
+baseline_rates=(); pp_rates=(); cpu_us=(); pipe_cpu_us=(); rss_mb=()
 for run in $(seq 1 "$runs"); do
   # (a) bare pipe: create the persistent session, queue the backlog, then drain it.
   topic="bench.baseline.$run"
@@ -91,6 +91,9 @@ for run in $(seq 1 "$runs"); do
     | kcat -P -b "$brokers" -t "$topic" -X acks=all -X linger.ms=5 -X queue.buffering.max.messages=1000000 2>>"$work/kcat.log" &
   pipe=$!; pids+=("$pipe")
   read -r rate_a delivered_a <<<"$("$py" "$lib" wait-count "$brokers" "$topic" "$count" "$t0")"
+  # CPU of both ends of the pipe over their whole life (start-up included, as for the preprocessor).
+  pipe_ticks=$(( $(cpu_ticks "$(pgrep -f "bench-pipe-$run" | head -1)") + $(cpu_ticks "$pipe") ))
+  pipe_cpu_us+=("$(awk -v t="$pipe_ticks" -v hz="$(getconf CLK_TCK)" -v n="$count" 'BEGIN {printf "%.2f\n", t / hz * 1e6 / n}')")
   pkill -f "bench-pipe-$run" 2>/dev/null; kill "$pipe" 2>/dev/null; wait "$pipe" 2>/dev/null
   forget_session "bench-pipe-$run"
   baseline_rates+=("$rate_a")
@@ -109,16 +112,18 @@ for run in $(seq 1 "$runs"); do
   stop_preprocessor
   forget_session bench-preprocessor
   pp_rates+=("$rate_b")
-  printf 'run %d: bare pipe %7d msg/s (%d/%d delivered)   preprocessor %7d msg/s (%d/%d)   cpu %s µs/msg   peak RSS %s MB\n' \
-    "$run" "$rate_a" "$delivered_a" "$count" "$rate_b" "$delivered_b" "$count" "${cpu_us[-1]}" "${rss_mb[-1]}"
+  printf 'run %d: bare pipe %7d msg/s (%d/%d delivered, cpu %s µs/msg)   preprocessor %7d msg/s (%d/%d)   cpu %s µs/msg   peak RSS %s MB\n' \
+    "$run" "$rate_a" "$delivered_a" "$count" "${pipe_cpu_us[-1]}" "$rate_b" "$delivered_b" "$count" "${cpu_us[-1]}" "${rss_mb[-1]}"
 done
 base_median="$(printf '%s\n' "${baseline_rates[@]}" | median)"
 pp_median="$(printf '%s\n' "${pp_rates[@]}" | median)"
 printf 'throughput  bare pipe (mosquitto_sub | kcat -P) median %7.0f msg/s\n' "$base_median"
 printf 'throughput  preprocessor                        median %7.0f msg/s   ratio %.2f\n' "$pp_median" \
   "$(awk -v a="$pp_median" -v b="$base_median" 'BEGIN {print (b > 0 ? a / b : 0)}')"
-printf 'cpu         preprocessor median %s µs/msg;  peak RSS median %s MB\n' \
-  "$(printf '%s\n' "${cpu_us[@]}" | median)" "$(printf '%s\n' "${rss_mb[@]}" | median)"
+cpu_median="$(printf '%s\n' "${cpu_us[@]}" | median)"; pipe_cpu_median="$(printf '%s\n' "${pipe_cpu_us[@]}" | median)"
+printf 'cpu         preprocessor median %s µs/msg, bare pipe (mosquitto_sub + kcat) %s µs/msg, ratio %.2f;  peak RSS median %s MB\n' \
+  "$cpu_median" "$pipe_cpu_median" "$(awk -v a="$cpu_median" -v b="$pipe_cpu_median" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
+  "$(printf '%s\n' "${rss_mb[@]}" | median)"
 
 # --- 3. latency at a steady rate -------------------------------------------------------------------
 # Baseline, same machine and moment: the same paced publisher to a bare `mosquitto_sub -q 1`, latency

@@ -15,7 +15,7 @@ extension IntegrationTests {
             func device(_ n: Int) -> String { String(format: "vehicle_%02d", n) }
             let faults = [
                 FaultSpec(kind: .spike, device: device(1), field: "speed", after: 0.5, magnitude: 500),
-                FaultSpec(kind: .drift, device: device(2), field: "speed", after: 0.5, count: 15, rate: 300),
+                FaultSpec(kind: .drift, device: device(2), field: "speed", after: 0.5, count: 15, rate: 1000),
                 FaultSpec(kind: .stuck, device: device(3), field: "speed", after: 0.5, count: 15),
                 FaultSpec(kind: .dropout, device: device(4), after: 0.5, duration: 1),
                 FaultSpec(kind: .seqGap, device: device(5), after: 0.5, gap: 5),
@@ -36,7 +36,8 @@ extension IntegrationTests {
 
             // spike: one value far outside the 0-120 km/h a vehicle can do.
             #expect(speeds(1).filter { $0 > 400 }.count == 1)
-            // drift: for 15 messages values climb beyond the physical maximum.
+            // drift: for 15 messages values climb beyond the physical maximum (1000 km/h per second of simulated time:
+            // from the 4th message on above 130 km/h even for a vehicle standing still).
             let drifted = speeds(2).filter { $0 > 130 }
             #expect(drifted.count >= 10 && drifted.max()! > 250)
             // stuck: a run of 15 identical values (noise makes that impossible otherwise).
