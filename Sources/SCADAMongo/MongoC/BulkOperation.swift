@@ -5,6 +5,18 @@ func executeBulk(
     _ collection: OpaquePointer, models: [MongoWriteModel], ordered: Bool, writeConcern: MongoWriteConcern,
     validateInserts: Bool = true
 ) throws(MongoError) -> MongoBulkWriteResult {
+    try withBulk(collection, ordered: ordered, writeConcern: writeConcern, validateInserts: validateInserts) {
+        (bulk, insertOptions) throws(MongoError) in
+        try append(models, to: bulk, insertOptions: insertOptions)
+    }
+}
+
+/// Creates a bulk operation (with `{validate: false}` insert options unless `validateInserts`), lets `fill` add
+/// its operations, executes it and reads the reply.
+private func withBulk(
+    _ collection: OpaquePointer, ordered: Bool, writeConcern: MongoWriteConcern, validateInserts: Bool,
+    _ fill: (_ bulk: OpaquePointer, _ insertOptions: OpaquePointer?) throws(MongoError) -> Void
+) throws(MongoError) -> MongoBulkWriteResult {
     let options: BSONDocument = ["ordered": .bool(ordered), "writeConcern": .document(writeConcern.document)]
     guard let bulk = try options.withBSON({ (opts: OpaquePointer) throws(MongoError) -> OpaquePointer? in
         mongoc_collection_create_bulk_operation_with_opts(collection, opts)
@@ -12,13 +24,17 @@ func executeBulk(
         throw MongoError(.driver, message: "libmongoc could not create a bulk operation")
     }
     defer { mongoc_bulk_operation_destroy(bulk) }
-
-    var error = bson_error_t()
-    let upsertOptions: BSONDocument = ["upsert": true]
     // `{validate: false}` once for every insert of the bulk (nil: libmongoc's default checks).
     let insertOptions: OpaquePointer? = validateInserts ? nil : bson_new()
     if let insertOptions { bson_append_bool(insertOptions, "validate", -1, false) }
     defer { if let insertOptions { bson_destroy(insertOptions) } }
+    try fill(bulk, insertOptions)
+    return try execute(bulk)
+}
+
+private func append(_ models: [MongoWriteModel], to bulk: OpaquePointer, insertOptions: OpaquePointer?) throws(MongoError) {
+    var error = bson_error_t()
+    let upsertOptions: BSONDocument = ["upsert": true]
     for model in models {
         let appended: Bool
         switch model {
@@ -49,7 +65,6 @@ func executeBulk(
         }
         guard appended else { throw MongoError(error) }
     }
-    return try execute(bulk)
 }
 
 /// Inserts every document of `batch` in one libmongoc bulk operation, each read in place from the batch's
@@ -58,17 +73,14 @@ func executeBulkInsert(
     _ collection: OpaquePointer, batch: BSONDocumentBatch, ordered: Bool, writeConcern: MongoWriteConcern,
     validateInserts: Bool
 ) throws(MongoError) -> MongoBulkWriteResult {
-    let options: BSONDocument = ["ordered": .bool(ordered), "writeConcern": .document(writeConcern.document)]
-    guard let bulk = try options.withBSON({ (opts: OpaquePointer) throws(MongoError) -> OpaquePointer? in
-        mongoc_collection_create_bulk_operation_with_opts(collection, opts)
-    }) else {
-        throw MongoError(.driver, message: "libmongoc could not create a bulk operation")
+    try withBulk(collection, ordered: ordered, writeConcern: writeConcern, validateInserts: validateInserts) {
+        (bulk, insertOptions) throws(MongoError) in
+        try appendInserts(of: batch, to: bulk, insertOptions: insertOptions)
     }
-    defer { mongoc_bulk_operation_destroy(bulk) }
+}
+
+private func appendInserts(of batch: BSONDocumentBatch, to bulk: OpaquePointer, insertOptions: OpaquePointer?) throws(MongoError) {
     var error = bson_error_t()
-    let insertOptions: OpaquePointer? = validateInserts ? nil : bson_new()
-    if let insertOptions { bson_append_bool(insertOptions, "validate", -1, false) }
-    defer { if let insertOptions { bson_destroy(insertOptions) } }
     try batch.withDocuments { (raw, offsets) throws(MongoError) in
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         try withBSONStorage { (document: OpaquePointer) throws(MongoError) in
@@ -81,7 +93,6 @@ func executeBulkInsert(
             }
         }
     }
-    return try execute(bulk)
 }
 
 /// Runs a built bulk operation and reads its reply.
