@@ -56,9 +56,13 @@ public final class MQTTClient: @unchecked Sendable {
     deinit {
         buffer.close()
         buffer.stopBlocking()
+        // Callbacks still running on the network thread must not reach this client any more.
+        mosquitto_user_data_set(handle, nil)
         mosquitto_disconnect(handle)
-        if state.withLock({ $0.loopStarted }) { loop.stopAndWait() }
-        mosquitto_destroy(handle)
+        let ended = state.withLock({ $0.loopStarted }) ? loop.stopAndWait() : true
+        // Released on the network thread itself (from a callback): the loop is still inside libmosquitto,
+        // so the handle is left to it rather than destroyed under its feet.
+        if ended { mosquitto_destroy(handle) }
     }
 
     /// Whether the client currently has an accepted connection.

@@ -76,12 +76,14 @@ final class NetworkLoop: @unchecked Sendable {
         }
     }
 
-    /// ``stop()`` for `deinit`: blocks the calling thread (not when called on the loop thread itself).
-    func stopAndWait() {
+    /// ``stop()`` for `deinit`: blocks the calling thread until the loop has ended and returns true; returns
+    /// false at once when called on the loop thread itself (the loop then ends after this turn).
+    func stopAndWait() -> Bool {
         stopping.store(true, ordering: .sequentiallyConsistent)
         signal()
-        guard Thread.current != thread else { return }
+        guard Thread.current != thread else { return false }
         while exited.withLock({ !$0.done }) { usleep(1000) }
+        return true
     }
 
     private func signal() {
