@@ -128,7 +128,7 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     /// Sends the first CONNECT (with MQTT 5 session expiry for persistent sessions). libmosquitto keeps
-    /// host, port and properties, so its network thread can reconnect even if this attempt fails.
+    /// host, port and properties, so the network loop can reconnect even if this attempt fails.
     private func startConnection() -> Int32 {
         let c = configuration
         guard c.protocolVersion == .v5, !c.cleanSession else {
@@ -205,9 +205,6 @@ public final class MQTTClient: @unchecked Sendable {
         try check(mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, inflight), "send maximum")
         let receive = Int32(clamping: min(max(c.receiveBufferCapacity, 1), 65_535))
         try check(mosquitto_int_option(handle, MOSQ_OPT_RECEIVE_MAXIMUM, receive), "receive maximum")
-        let minDelay = max(1, Int(c.reconnect.minimumDelay.components.seconds))
-        let maxDelay = max(minDelay, Int(c.reconnect.maximumDelay.components.seconds))
-        try check(mosquitto_reconnect_delay_set(handle, UInt32(minDelay), UInt32(maxDelay), true), "reconnect delay")
         if let user = c.username {
             try check(mosquitto_username_pw_set(handle, user, c.password), "username/password")
         }
