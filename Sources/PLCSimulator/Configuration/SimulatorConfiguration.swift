@@ -57,8 +57,8 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// libmosquitto's network loop uses select(), which cannot watch descriptors above FD_SETSIZE (1024);
-    /// each client holds about five, so one process can run this many device connections.
+    /// Each device connection has its own network thread and four descriptors (socket, libmosquitto's
+    /// socket pair, the loop's eventfd): one process runs at most this many device connections.
     public static let maxPerDeviceConnections = 180
 
     /// Whether a fleet of `deviceCount` devices shares gateway connections.
