@@ -55,7 +55,6 @@ public final class MQTTClient: @unchecked Sendable {
 
     deinit {
         buffer.close()
-        buffer.stopBlocking()
         // Callbacks still running on the network thread must not reach this client any more.
         mosquitto_user_data_set(handle, nil)
         mosquitto_disconnect(handle)

@@ -107,7 +107,6 @@ final class NetworkLoop: @unchecked Sendable {
             }
             let socket = mosquitto_socket(handle)
             if socket < 0 {
-                if stopDeadline != nil { break }
                 let delay = min(maximumDelay, minimumDelay * pow(2, Double(min(failures, 30))))
                 failures += 1
                 sleep(seconds: delay)

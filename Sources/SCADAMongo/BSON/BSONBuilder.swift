@@ -122,10 +122,14 @@ public struct BSONDocumentBatch: Sendable {
         offsets[index]..<(index + 1 < offsets.count ? offsets[index + 1] : bytes.count)
     }
 
-    /// Calls `body` with the bytes of every document (valid only inside `body`).
-    func withDocuments<R>(_ body: (UnsafeRawBufferPointer, [Int]) throws(MongoError) -> R) throws(MongoError) -> R {
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(MongoError) -> R in try body(raw, offsets) } }
-        return try result.get()
+    /// Calls `body` with the index and the bytes of each document in turn (valid only inside `body`).
+    func forEachDocument(_ body: (Int, UnsafeBufferPointer<UInt8>) throws(MongoError) -> Void) throws(MongoError) {
+        let result = bytes.withUnsafeBufferPointer { all in
+            Result { () throws(MongoError) in
+                for index in offsets.indices { try body(index, UnsafeBufferPointer(rebasing: all[range(at: index)])) }
+            }
+        }
+        try result.get()
     }
 
     private mutating func take() -> [UInt8] {

@@ -81,16 +81,12 @@ func executeBulkInsert(
 
 private func appendInserts(of batch: BSONDocumentBatch, to bulk: OpaquePointer, insertOptions: OpaquePointer?) throws(MongoError) {
     var error = bson_error_t()
-    try batch.withDocuments { (raw, offsets) throws(MongoError) in
-        guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        try withBSONStorage { (document: OpaquePointer) throws(MongoError) in
-            for (index, start) in offsets.enumerated() {
-                let end = index + 1 < offsets.count ? offsets[index + 1] : raw.count
-                guard bson_init_static(document, base + start, end - start) else {
-                    throw MongoError(.invalidDocument, message: "libbson rejected document \(index) of a batch")
-                }
-                guard mongoc_bulk_operation_insert_with_opts(bulk, document, insertOptions, &error) else { throw MongoError(error) }
+    try withBSONStorage { (document: OpaquePointer) throws(MongoError) in
+        try batch.forEachDocument { (index, bytes) throws(MongoError) in
+            guard let base = bytes.baseAddress, bson_init_static(document, base, bytes.count) else {
+                throw MongoError(.invalidDocument, message: "libbson rejected document \(index) of a batch")
             }
+            guard mongoc_bulk_operation_insert_with_opts(bulk, document, insertOptions, &error) else { throw MongoError(error) }
         }
     }
 }
