@@ -1,7 +1,10 @@
 # One image for the whole platform: plc-simulator, preprocessor, db-interface, anomaly-detector,
 # api-gateway and scadactl in /usr/local/bin. docker-compose.yml and k8s-manifests/ choose the command.
 #
-#   docker build -t ghcr.io/scada-platform/scada:latest .
+#   docker build -t ghcr.io/scada-platform/scada:0.1.0 .
+#
+# Not built on the development machines (no Docker engine there): scripts/check-manifests.sh lints this
+# file with checkov and checks that every executable named here is a product in Package.swift.
 #
 # Ubuntu 24.04 (noble) on both stages: its librdkafka is 2.3.0. librdkafka before 2.2 cannot talk to
 # brokers that send tagged fields (Debian 12's 2.0.2 fails with "ApiVersionRequest failed: Local: Read
@@ -82,5 +85,9 @@ WORKDIR /var/lib/scada
 # Health/metrics ports (SCADA_HTTP_PORT defaults): api-gateway 8000, preprocessor 8081,
 # db-interface 8082, anomaly-detector 8083, plc-simulator 8084.
 EXPOSE 8000 8081 8082 8083 8084
+# Ready = the service's /readyz answers 200 (its brokers are connected). Every service serves it on
+# SCADA_HTTP_PORT, which compose sets per service; Kubernetes ignores this and uses its own probes.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${SCADA_HTTP_PORT:-8000}/readyz" || exit 1
 # No ENTRYPOINT: compose and Kubernetes give the executable. Plain `docker run IMAGE` shows scadactl's help.
 CMD ["/usr/local/bin/scadactl", "--help"]

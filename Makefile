@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(VENV)/rdkafka$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_P
 SWIFT_BUILD_FLAGS ?=
 TEST_FILTER ?=
 
-.PHONY: setup build release run test test-unit bench manifests clean
+.PHONY: setup build release run test test-unit bench chaos manifests clean
 
 setup:
 	@bash scripts/setup.sh
@@ -33,9 +33,21 @@ bench: setup
 	@swift build -c release $(SWIFT_BUILD_FLAGS)
 	@bash scripts/bench.sh "$$(swift build -c release --show-bin-path)"
 
-## Consistency of the deployment files (no cluster or Docker engine needed; also part of `make test`).
+## Fault scenarios against the real local pipeline, with exact accounting (docs/CHAOS.md). Uses the debug build;
+## BIN_DIR=/path/to/bin overrides it, CHAOS_ARGS passes options (e.g. --only kill9-preprocessor, --fast, --strict).
+BIN_DIR ?=
+CHAOS_ARGS ?=
+chaos: setup
+	@bin="$(BIN_DIR)"; if [ -z "$$bin" ]; then swift build $(SWIFT_BUILD_FLAGS) 2>&1 | grep -E 'error|warning: unre' || true; \
+	  bin="$$(swift build --show-bin-path)"; fi; \
+	  bash scripts/chaos/run.sh "$$bin" $(CHAOS_ARGS)
+
+## Validates the deployment files (no cluster or Docker engine needed; also part of `make test`) and writes
+## the base's rendering to deploy/rendered.yaml (generated, not committed) for `kubectl apply -f`.
 manifests: setup
-	@bash scripts/check-manifests.sh
+	@swift build $(SWIFT_BUILD_FLAGS) 2>&1 | grep -E 'error|warning: unre' || true
+	@mkdir -p deploy
+	@bash scripts/check-manifests.sh --write-rendered deploy/rendered.yaml
 
 clean:
 	@rm -rf .build .run

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole pipeline on this machine: mosquitto (1883), tansu (9092), nx-27017 (27017) and every
-# service, each configured from its ConfigMap in configmaps/. Ctrl-C stops everything cleanly.
+# service, each configured from its file in configmaps/ (the ConfigMap's source). Ctrl-C stops everything cleanly.
 # Usage: scripts/run-local.sh BIN_DIR     (make run passes the release build's bin path)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,17 +66,20 @@ export SCADA_MQTT_URL="mqtt://127.0.0.1:1883" SCADA_KAFKA_BROKERS="127.0.0.1:909
 "$bin/scadactl" topics create >>"$run/logs/scadactl.log" 2>&1 || say "scadactl topics create failed (see $run/logs/scadactl.log); services create topics themselves"
 
 # --- services, downstream first --------------------------------------------------------------
-service() { # name, http port
-  local name="$1" port="$2" config="$run/config/$1.yaml"
-  "$venv/bin/python" "$root/scripts/configmap-data.py" "$root/configmaps/$name.yaml" config.yaml >"$config" 2>/dev/null || rm -f "$config"
+service() { # name, http port [config file]
+  local name="$1" port="$2" config="${3:-$root/configmaps/$1.yaml}"
   if [ -s "$config" ]; then
     start "$name" env SCADA_CONFIG="$config" SCADA_HTTP_PORT="$port" "$bin/$name"
   else
     start "$name" env SCADA_HTTP_PORT="$port" "$bin/$name"
   fi
 }
+# Local API tokens for the api-gateway (in a cluster they come from a Secret); override by exporting SCADA_API_TOKENS.
+export SCADA_API_TOKENS="${SCADA_API_TOKENS:-dev-viewer-token=viewer,dev-operator-token=operator,dev-admin-token=admin}"
 service db-interface 8082
-service anomaly-detector 8083
+# The detector's rules file lives in the repository here (in a cluster: the mounted ConfigMap).
+sed "s|^\(  rulesFile:\).*|\1 $root/configmaps/anomaly-rules.yaml|" "$root/configmaps/anomaly-detector.yaml" >"$run/anomaly-detector.yaml"
+service anomaly-detector 8083 "$run/anomaly-detector.yaml"
 service api-gateway 8000
 service preprocessor 8081
 SCADA_SIMULATOR_STATE="$run/simulator" service plc-simulator 8084
@@ -86,6 +89,7 @@ cat <<INFO
   The pipeline is running.   Ctrl-C stops everything.
 
   HMI and REST API     http://localhost:8000/           (api-gateway)
+  API tokens           dev-viewer-token, dev-operator-token, dev-admin-token   (SCADA_API_TOKENS; docs/api-gateway.md)
   Health / metrics     http://localhost:PORT/healthz  /readyz  /metrics
                        preprocessor 8081, db-interface 8082, anomaly-detector 8083, plc-simulator 8084
   Raw MQTT traffic     mosquitto_sub -h 127.0.0.1 -t 'factory/#' -v

@@ -11,6 +11,22 @@ args=()
 [ $# -gt 0 ] && [ -n "$1" ] && args+=(--filter "$1")
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 swift build --build-tests >/dev/null
-bash "$root/scripts/check-manifests.sh" | tail -1
-# A hang (a test waiting forever) fails the run instead of eating the CI budget.
+# Deployment files: one line per check; a failing check prints its whole output and stops the run.
+bash "$root/scripts/check-manifests.sh"
+if [ ${#args[@]} -eq 0 ]; then
+  # The API contract test: schemathesis against the running gateway and the OpenAPI document it serves.
+  bash "$root/scripts/schemathesis.sh" "$(swift build --show-bin-path)"
+fi
+# The HMI in a real browser against the real pipeline (skipped when a filter selects other tests).
+if [ ${#args[@]} -eq 0 ] || [[ "$1" == *HMI* ]]; then
+  bash "$root/scripts/browser-tests/run.sh" "$(swift build --show-bin-path)"
+fi
+# Fault scenarios, the fast subset (one fault per service on the real pipeline, exact accounting; docs/CHAOS.md).
+# Only on request (SCADA_TEST_CHAOS=1 or a Chaos filter) until the detector suppresses redelivered samples: a
+# redelivered seq-gap sample raises its alarm a second time (no data is lost; see docs/CHAOS.md).
+if [ "${SCADA_TEST_CHAOS:-0}" = 1 ] || [[ "${1:-}" == *[Cc]haos* ]]; then
+  bash "$root/scripts/chaos/run.sh" "$(swift build --show-bin-path)" --fast --json "$root/.run/chaos-fast.json"
+fi
+# Last, so that its summary is the run's closing line. A hang (a test waiting forever) fails the run instead
+# of eating the CI budget.
 exec timeout --kill-after=30 1800 swift test --skip-build "${args[@]}"

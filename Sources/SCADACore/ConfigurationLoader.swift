@@ -10,6 +10,8 @@ public struct ConfigurationLoader {
     public let environment: [String: String]
     /// Where the configuration came from, for the start-up log line.
     public let source: String
+    /// When set, every section read is recorded here (`--print-config-schema`).
+    public var sectionLog: ConfigurationSectionLog?
 
     /// Reads the file named by `SCADA_CONFIG`, or uses defaults only when it is unset.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -52,6 +54,7 @@ public struct ConfigurationLoader {
 
     /// The section `key` decoded over `defaults`.
     public func section<T: Codable>(_ key: String, defaults: T) throws -> T {
+        sectionLog?.record(key, defaults: defaults)
         guard let node = root.mapping?[key] else { return defaults }
         let wrapped = try merge(node, into: Wrapper(value: defaults), path: key, at: nil)
         return wrapped.value

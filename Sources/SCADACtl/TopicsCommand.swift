@@ -23,7 +23,7 @@ struct TopicsCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create every platform topic that does not exist yet.")
         @OptionGroup var options: Options
-        @Option(help: "Partitions for scada.telemetry (per-device order is kept by keying on the device id).")
+        @Option(help: "Partitions for scada.telemetry and scada.alarm-state (co-partitioned; per-device order is kept by keying on the device id).")
         var telemetryPartitions: Int32 = 6
         @Option(help: "Partitions for the other topics.")
         var partitions: Int32 = 3
@@ -36,8 +36,8 @@ struct TopicsCommand: AsyncParsableCommand {
                     print("exists   \(topic)")
                     continue
                 }
-                let count = topic == Topics.telemetry ? telemetryPartitions : partitions
-                try await admin.createTopic(topic, partitions: count)
+                let count = Topics.partitions(of: topic, telemetry: telemetryPartitions, others: partitions)
+                try await admin.createTopic(topic, partitions: count, config: Topics.configuration(of: topic))
                 print("created  \(topic) (\(count) partitions)")
             }
         }

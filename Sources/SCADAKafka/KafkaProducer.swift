@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import SCADAConcurrency
 
 /// A Kafka producer over librdkafka: idempotent by default, every record's fate reported exactly once.
 ///
@@ -10,16 +11,23 @@ public final class KafkaProducer: Sendable {
     private let handle: RDKafkaHandle
     private let worker: BlockingWorker
     private let registry: DeliveryRegistry
+    /// Pulsed after every delivery report: a sender waiting for room in the local queue waits on it.
+    private let deliveries: AsyncPulse
     private let configuration: KafkaProducerConfiguration
     private let logger: Logger
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
         try KafkaRuntime.requireSupportedVersion()
         let registry = DeliveryRegistry()
-        let context = RDKafkaContext(logger: logger, onDelivery: { registry.deliver($0) })
+        let deliveries = AsyncPulse()
+        let context = RDKafkaContext(logger: logger, onDelivery: {
+            registry.deliver($0)
+            deliveries.pulse()
+        })
         let handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, context: context)
         self.handle = handle
         self.registry = registry
+        self.deliveries = deliveries
         self.configuration = configuration
         self.logger = logger
         worker = BlockingWorker(name: "kafka-producer-\(handle.name)",
@@ -52,6 +60,7 @@ public final class KafkaProducer: Sendable {
     public func send(_ record: KafkaProducerRecord) async throws -> KafkaDeliveryReport {
         let deadline = ContinuousClock.now + .milliseconds(configuration.messageTimeoutMilliseconds)
         while true {
+            let seen = deliveryGeneration
             do {
                 return try await withCheckedThrowingContinuation { continuation in
                     do {
@@ -61,7 +70,7 @@ public final class KafkaProducer: Sendable {
                     }
                 }
             } catch let error as KafkaError where error.kind == .queueFull && ContinuousClock.now < deadline {
-                try await backOff()
+                try await waitForDelivery(after: seen)
             }
         }
     }
@@ -73,11 +82,12 @@ public final class KafkaProducer: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(configuration.messageTimeoutMilliseconds)
         for (index, record) in records.enumerated() {
             while true {
+                let seen = deliveryGeneration
                 do {
                     try enqueue(record) { collector.set(index, $0) }
                     break
                 } catch where error.kind == .queueFull && ContinuousClock.now < deadline {
-                    do { try await backOff() } catch { collector.set(index, .failure(error)); break }
+                    do { try await waitForDelivery(after: seen) } catch { collector.set(index, .failure(error)); break }
                 } catch {
                     collector.set(index, .failure(error))
                     break
@@ -110,9 +120,16 @@ public final class KafkaProducer: Sendable {
         (try? handle.withHandle { rk in Int(rd_kafka_outq_len(rk)) }) ?? 0
     }
 
-    private func backOff() async throws(KafkaError) {
+    /// Counts delivery reports so far; read it before an ``enqueue(_:onDelivery:)`` that may find the queue
+    /// full, then ``waitForDelivery(after:)`` with it.
+    public var deliveryGeneration: UInt64 { deliveries.generation }
+
+    /// Returns once a delivery report arrived after `generation` was read (at once if one did meanwhile):
+    /// the moment the local queue may have room again. Every enqueued record gets its report within the
+    /// message timeout, so this never waits longer while records are outstanding.
+    public func waitForDelivery(after generation: UInt64) async throws(KafkaError) {
         do {
-            try await Task.sleep(for: .milliseconds(2))
+            try await deliveries.wait(after: generation)
         } catch {
             throw KafkaError(.cancelled, message: "cancelled while waiting for room in the produce queue")
         }

@@ -7,7 +7,7 @@ struct Subscription: Sendable, Equatable {
 /// Called once with the outcome of a publish (on the network thread, or on the caller's when it fails at once).
 typealias PublishCompletion = @Sendable (Result<Void, any Error>) -> Void
 
-/// Mutable state of an `MQTTClient`, guarded by its mutex.
+/// Mutable state of an `MQTTConnection`, guarded by its mutex.
 struct ClientState {
     var connected = false
     var loopStarted = false
@@ -18,11 +18,16 @@ struct ClientState {
     var publishWaiters: [Int32: PublishCompletion] = [:]
     /// Acknowledgements that arrived before their waiter was registered (reason code).
     var earlyPublishAcks: [Int32: Int32] = [:]
-    var subscribeWaiters: [Int32: CheckedContinuation<[Int32], any Error>] = [:]
+    /// subscribe() calls waiting for their SUBACK, by message id (with their filter, so that one whose
+    /// connection dropped first is answered by the re-subscription after the reconnect).
+    var subscribeWaiters: [Int32: (filter: String, continuation: CheckedContinuation<[Int32], any Error>)] = [:]
     var earlySubscribeAcks: [Int32: [Int32]] = [:]
     var unsubscribeWaiters: [Int32: CheckedContinuation<Void, any Error>] = [:]
     var earlyUnsubscribeAcks: Set<Int32> = []
     var subscriptions: [Subscription] = []
+    /// Re-subscriptions sent after a reconnect whose SUBACK has not arrived, by message id, with the
+    /// subscribe() calls they answer.
+    var resubscriptions: [Int32: (filter: String, waiters: [CheckedContinuation<[Int32], any Error>])] = [:]
 
     /// Every waiter, removed from the state so they can be failed outside the lock.
     struct Pending {
@@ -39,6 +44,19 @@ struct ClientState {
         }
     }
 
+    /// A new connection: acknowledgements of the old one never come. Returns the subscribe() calls still
+    /// waiting, by filter, for the re-subscriptions to answer.
+    mutating func startConnection() -> [String: [CheckedContinuation<[Int32], any Error>]] {
+        var waiting: [String: [CheckedContinuation<[Int32], any Error>]] = [:]
+        for waiter in subscribeWaiters.values { waiting[waiter.filter, default: []].append(waiter.continuation) }
+        for old in resubscriptions.values { waiting[old.filter, default: []] += old.waiters }
+        subscribeWaiters.removeAll()
+        resubscriptions.removeAll()
+        // Early acknowledgements stay: each belongs to a call of this process that registers its waiter
+        // right after its packet was queued (publishes are re-sent with their ids after a reconnect).
+        return waiting
+    }
+
     mutating func takeAllPending() -> Pending {
         defer {
             connectWaiters.removeAll()
@@ -48,8 +66,10 @@ struct ClientState {
             earlyPublishAcks.removeAll()
             earlySubscribeAcks.removeAll()
             earlyUnsubscribeAcks.removeAll()
+            resubscriptions.removeAll()
         }
         return Pending(connects: Array(connectWaiters.values), publishes: Array(publishWaiters.values),
-                       subscribes: Array(subscribeWaiters.values), unsubscribes: Array(unsubscribeWaiters.values))
+                       subscribes: subscribeWaiters.values.map(\.continuation) + resubscriptions.values.flatMap(\.waiters),
+                       unsubscribes: Array(unsubscribeWaiters.values))
     }
 }

@@ -1,245 +1,108 @@
-import CMosquitto
-import Foundation
 import Logging
-import Synchronization
 
 /// An MQTT 3.1.1 / 5 client over libmosquitto.
 ///
-/// A network thread of our own (``NetworkLoop``, over libmosquitto's `loop_read/write/misc`) does all socket
-/// work; after the first `connect()` it reconnects by itself with capped exponential backoff, and this client
-/// re-sends every subscription after each reconnect. Publishes at QoS ≥ 1 complete when the broker
-/// acknowledges; a publish in flight when the connection drops is re-sent by libmosquitto after the
-/// reconnect and completes then (it fails with `.connectionLost` only if `disconnect()` is called first).
-public final class MQTTClient: @unchecked Sendable {
-    public let configuration: MQTTConfiguration
-    let logger: Logger
-    let handle: OpaquePointer
-    let buffer: MessageBuffer
-    let state = Mutex(ClientState())
-    let loop: NetworkLoop
-    private let eventContinuation: AsyncStream<MQTTConnectionEvent>.Continuation
+/// A network thread of its own (over libmosquitto's `loop_read/write/misc`) does all socket work; after the
+/// first ``connect()`` it reconnects by itself with capped exponential backoff and re-sends every subscription
+/// after each reconnect. Publishes at QoS ≥ 1 complete when the broker acknowledges; a publish in flight when
+/// the connection drops is re-sent after the reconnect and completes then (it fails with `.connectionLost`
+/// only if ``disconnect()`` is called first).
+///
+/// End a client with ``disconnect()`` (or its alias ``shutdown()``): the network thread then writes the
+/// acknowledgement of every message already read, sends DISCONNECT and ends. A client released without it
+/// does the same in the background; releasing never blocks the releasing thread, wherever that is (even a
+/// callback on the network thread).
+public final class MQTTClient: Sendable {
+    let connection: MQTTConnection
+
+    /// The settings this client was made with.
+    public var configuration: MQTTConfiguration { connection.configuration }
 
     /// Connection state changes, in order.
-    public let events: AsyncStream<MQTTConnectionEvent>
+    public var events: AsyncStream<MQTTConnectionEvent> { connection.events }
 
     /// Received messages, in arrival order (single consumer).
     ///
-    /// At-least-once note: libmosquitto acknowledges an incoming QoS 1 message (PUBACK) as soon as it
-    /// has read it, before handing it to us; the buffer is therefore bounded and *blocks* the network
-    /// thread when full instead of dropping, so the broker (not this process) holds what we cannot take yet.
+    /// At-least-once note: libmosquitto acknowledges an incoming QoS 1 message (PUBACK) as soon as it has read
+    /// it, before handing it to us. The receive buffer is bounded: while it is full the network thread reads
+    /// nothing more (the broker, not this process, holds what we cannot take yet) but keeps the session alive.
     /// What sits in this buffer is lost only if the process dies.
-    public var messages: MQTTMessages { MQTTMessages(buffer: buffer) }
+    public var messages: MQTTMessages { MQTTMessages(buffer: connection.buffer) }
 
     public init(configuration: MQTTConfiguration, logger: Logger = Logger(label: "mqtt")) throws {
-        MosquittoLibrary.initializeOnce()
-        self.configuration = configuration
-        self.logger = logger
-        self.buffer = MessageBuffer(capacity: configuration.receiveBufferCapacity)
-        (events, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
-        guard let handle = mosquitto_new(configuration.clientID, configuration.cleanSession, nil) else {
-            throw MQTTError(.invalidConfiguration, "mosquitto_new failed (a persistent session needs a client id): errno \(errno)")
-        }
-        self.handle = handle
-        loop = NetworkLoop(handle: handle, reconnect: configuration.reconnect)
-        // Packets queued from other threads are written by the loop (woken through its eventfd), never by the caller.
-        mosquitto_threaded_set(handle, true)
-        do {
-            try applyOptions()
-        } catch {
-            mosquitto_destroy(handle)
-            throw error
-        }
-        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
-        MosquittoCallbacks.install(on: handle)
+        connection = try MQTTConnection(configuration: configuration, logger: logger)
     }
 
     deinit {
-        buffer.close()
-        // Callbacks still running on the network thread must not reach this client any more.
-        mosquitto_user_data_set(handle, nil)
-        mosquitto_disconnect(handle)
-        let ended = state.withLock({ $0.loopStarted }) ? loop.stopAndWait() : true
-        // Released on the network thread itself (from a callback): the loop is still inside libmosquitto,
-        // so the handle is left to it rather than destroyed under its feet.
-        if ended { mosquitto_destroy(handle) }
+        connection.release()
     }
 
     /// Whether the client currently has an accepted connection.
-    public var isConnected: Bool { state.withLock { $0.connected } }
+    public var isConnected: Bool { connection.isConnected }
 
     /// Messages waiting in the receive buffer.
-    public var bufferedMessageCount: Int { buffer.depth }
-
-    // MARK: Connection
+    public var bufferedMessageCount: Int { connection.bufferedMessageCount }
 
     /// Connects and waits for the broker's CONNACK. Afterwards the client reconnects by itself.
     /// On a timeout the network thread keeps trying in the background.
-    public func connect() async throws {
-        let alreadyStarted = state.withLock { state -> Bool in
-            defer { state.loopStarted = true; state.userDisconnected = false }
-            return state.loopStarted
-        }
-        if alreadyStarted, isConnected { return }
-        let timeout = configuration.connectTimeout
-        let waiterID = state.withLock { state -> Int in state.nextWaiterID += 1; return state.nextWaiterID }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            state.withLock { $0.connectWaiters[waiterID] = continuation }
-            if !alreadyStarted {
-                let rc = startConnection()
-                if rc != MOSQ_ERR_SUCCESS.rawValue {
-                    logger.debug("first connect attempt failed; retrying in the background", metadata: ["error": "\(Self.describe(rc))"])
-                }
-                loop.start()
-            }
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                self?.resumeConnectWaiter(waiterID, with: .failure(MQTTError(
-                    .timeout, "no CONNACK from \(self?.configuration.host ?? ""):\(self?.configuration.port ?? 0) within \(timeout)")))
-            }
-        }
-    }
+    public func connect() async throws { try await connection.connect() }
 
-    /// Sends DISCONNECT (the broker does not publish the will), stops the network thread and ends `messages`
-    /// after the messages already received.
-    public func disconnect() async {
-        let pending = state.withLock { state -> ClientState.Pending in
-            state.userDisconnected = true
-            state.connected = false
-            return state.takeAllPending()
-        }
-        pending.fail(MQTTError(.connectionLost, "the client was disconnected"))
-        // Messages that arrive until the network thread stops are kept (the broker counts them as
-        // delivered), then the stream ends after them.
-        buffer.stopBlocking()
-        let started = state.withLock { $0.loopStarted }
-        mosquitto_disconnect_v5(handle, 0, nil)
-        if started { await loop.stop() }
-        buffer.close()
-        state.withLock { $0.loopStarted = false }
-        eventContinuation.yield(.disconnected(reason: "disconnected by the client"))
-    }
+    /// Graceful end: nothing more is read; the acknowledgement of every message already read is written,
+    /// then DISCONNECT (the broker does not publish the will); `messages` ends after the messages already
+    /// received. A restart with the same persistent session then gets neither a duplicate nor a gap.
+    public func disconnect() async { await connection.disconnect() }
+
+    /// Tells the client that a received message is processed (handed on, stored, or refused for good):
+    /// with ``MQTTAcknowledgement/afterProcessing`` its acknowledgement may go to the broker once every
+    /// message read before it is processed too. Order does not matter; each message once. Does nothing
+    /// with ``MQTTAcknowledgement/onReceipt``. Safe from any thread.
+    public func acknowledge(_ message: MQTTMessage) { connection.acknowledge(message.receipt) }
+
+    /// ``acknowledge(_:)-(MQTTMessage)`` for a receipt kept without its message.
+    public func acknowledge(_ receipt: MQTTReceipt) { connection.acknowledge(receipt) }
+
+    /// The same as ``disconnect()``: ends the network thread, which holds the connection until then.
+    public func shutdown() async { await connection.disconnect() }
 
     /// Closes the socket without DISCONNECT, as a crash or a cable pull would: the broker publishes
     /// the will and the client reconnects. For tests and fault drills.
-    public func simulateConnectionDrop() {
-        let socket = mosquitto_socket(handle)
-        if socket >= 0 { shutdown(socket, Int32(SHUT_RDWR)) }
+    public func simulateConnectionDrop() { connection.simulateConnectionDrop() }
+
+    /// Subscribes to `filter` (wildcards `+`/`#` and MQTT 5 shared subscriptions `$share/GROUP/filter`)
+    /// and waits for SUBACK. The subscription is re-sent after every reconnect.
+    ///
+    /// While the receive buffer is full nothing is read, SUBACKs included: consume ``messages`` concurrently
+    /// (a resumed persistent session gets its backlog at once; it also keeps its subscriptions, so it
+    /// need not subscribe again).
+    public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce) async throws {
+        try await connection.subscribe([(filter: filter, qos: qos)])
     }
 
-    /// Sends the first CONNECT (with MQTT 5 session expiry for persistent sessions). libmosquitto keeps
-    /// host, port and properties, so the network loop can reconnect even if this attempt fails.
-    private func startConnection() -> Int32 {
-        let c = configuration
-        guard c.protocolVersion == .v5, !c.cleanSession else {
-            return mosquitto_connect_bind_async(handle, c.host, Int32(c.port), Int32(c.keepAlive), nil)
-        }
-        var properties: OpaquePointer?
-        let expiry = UInt32(clamping: c.sessionExpiryInterval.components.seconds)
-        mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), expiry)
-        defer { mosquitto_property_free_all(&properties) }
-        return mosquitto_connect_bind_v5(handle, c.host, Int32(c.port), Int32(c.keepAlive), nil, properties)
+    /// Subscribes to several filters, each waiting for its SUBACK.
+    public func subscribe(_ subscriptions: [(filter: String, qos: MQTTQoS)]) async throws {
+        try await connection.subscribe(subscriptions)
     }
 
-    // MARK: Callbacks (network thread)
+    /// Unsubscribes from `filter` and waits for UNSUBACK.
+    public func unsubscribe(_ filter: String) async throws { try await connection.unsubscribe(filter) }
 
-    func resumeConnectWaiter(_ id: Int, with result: Result<Void, MQTTError>) {
-        let waiter = state.withLock { $0.connectWaiters.removeValue(forKey: id) }
-        waiter?.resume(with: result.mapError { $0 as any Error })
-    }
-
-    func handleConnect(reasonCode: Int32, sessionPresent: Bool) {
-        guard reasonCode == 0 else {
-            let reason = configuration.protocolVersion == .v5
-                ? String(cString: mosquitto_reason_string(reasonCode)) : String(cString: mosquitto_connack_string(reasonCode))
-            logger.error("broker refused the connection", metadata: ["reason": "\(reason)"])
-            let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-                defer { state.connectWaiters.removeAll() }
-                return Array(state.connectWaiters.values)
-            }
-            for waiter in waiters { waiter.resume(throwing: MQTTError(.connectionRefused, reason)) }
-            return
-        }
-        let (waiters, resubscribe) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [Subscription]) in
-            state.connected = true
-            defer { state.connectWaiters.removeAll() }
-            loop.connectionAccepted()
-            return (Array(state.connectWaiters.values), state.subscriptions)
-        }
-        for subscription in resubscribe {
-            mosquitto_subscribe_v5(handle, nil, subscription.filter, Int32(subscription.qos.rawValue), 0, nil)
-        }
-        logger.info("connected", metadata: ["broker": "\(configuration.host):\(configuration.port)",
-                                            "session_present": "\(sessionPresent)", "resubscribed": "\(resubscribe.count)"])
-        eventContinuation.yield(.connected(sessionPresent: sessionPresent))
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func handleDisconnect(reasonCode: Int32) {
-        let wasUser = state.withLock { state -> Bool in
-            state.connected = false
-            return state.userDisconnected
-        }
-        guard !wasUser else { return }
-        let reason = Self.describe(reasonCode)
-        logger.warning("connection lost; reconnecting", metadata: ["reason": "\(reason)"])
-        eventContinuation.yield(.disconnected(reason: reason))
-    }
-
-    func handleMessage(_ message: MQTTMessage) {
-        buffer.push(message)
-    }
-
-    static func describe(_ rc: Int32) -> String {
-        String(cString: mosquitto_strerror(rc))
-    }
-
-    // MARK: Options
-
-    private func applyOptions() throws {
-        let c = configuration
-        let version = c.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
-        try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), "protocol version")
-        try check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
-        let inflight = Int32(clamping: min(max(c.maxInflightMessages, 1), 65_535))
-        try check(mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, inflight), "send maximum")
-        let receive = Int32(clamping: min(max(c.receiveBufferCapacity, 1), 65_535))
-        try check(mosquitto_int_option(handle, MOSQ_OPT_RECEIVE_MAXIMUM, receive), "receive maximum")
-        if let user = c.username {
-            try check(mosquitto_username_pw_set(handle, user, c.password), "username/password")
-        }
-        if let tls = c.tls {
-            if tls.caFile == nil {
-                try check(mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "TLS OS certificates")
-            } else {
-                try check(mosquitto_tls_set(handle, tls.caFile, nil, tls.certFile, tls.keyFile, nil), "TLS files")
-            }
-            if let version = tls.tlsVersion {
-                try check(mosquitto_tls_opts_set(handle, 1, version, nil), "TLS version")
-            }
-            try check(mosquitto_tls_insecure_set(handle, tls.insecureSkipVerify), "TLS hostname check")
-        }
-        if let will = c.will {
-            let rc = will.payload.withUnsafeBytes { bytes in
-                mosquitto_will_set_v5(handle, will.topic, Int32(bytes.count), bytes.baseAddress,
-                                      Int32(will.qos.rawValue), will.retain, nil)
-            }
-            try check(rc, "last will")
+    /// Publishes `message`. QoS 0 completes when the packet is written; QoS 1/2 when the broker
+    /// acknowledged it (PUBACK / PUBCOMP). Many publishes may be in flight at once.
+    public func publish(_ message: MQTTMessage) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            connection.publish(message) { continuation.resume(with: $0) }
         }
     }
 
-    private func check(_ rc: Int32, _ what: String) throws {
-        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-            throw MQTTError(.invalidConfiguration, "\(what): \(Self.describe(rc))")
-        }
+    /// Publishes `payload` to `topic`.
+    public func publish(topic: String, payload: [UInt8], qos: MQTTQoS = .atLeastOnce, retain: Bool = false) async throws {
+        try await publish(MQTTMessage(topic: topic, payload: payload, qos: qos, retain: retain))
     }
-}
 
-/// Process-wide libmosquitto initialisation.
-enum MosquittoLibrary {
-    private static let initialized: Bool = {
-        mosquitto_lib_init()
-        return true
-    }()
-
-    static func initializeOnce() { _ = initialized }
+    /// Hands `message` to the connection before returning, so messages handed over one after another leave
+    /// in that order (unlike separate tasks each awaiting ``publish(_:)``); `completion` is called once, when
+    /// the broker acknowledged it (QoS 1/2), when it was written (QoS 0), or when it failed.
+    public func publish(_ message: MQTTMessage, completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        connection.publish(message, completion: completion)
+    }
 }

@@ -52,8 +52,14 @@ public struct MQTTConfiguration: Sendable, Equatable {
     public var reconnect = MQTTReconnectPolicy()
     /// Outgoing QoS ≥ 1 messages in flight at once (MQTT 5 may lower it to the broker's receive maximum).
     public var maxInflightMessages = 10_000
-    /// Received messages buffered before the network thread waits for the consumer.
+    /// Received messages buffered before the network thread waits for the consumer (and, over MQTT 5, the
+    /// receive maximum: how many unacknowledged messages the broker sends at once).
     public var receiveBufferCapacity = 10_000
+    /// When received QoS 1 messages are acknowledged to the broker.
+    public var acknowledgement = MQTTAcknowledgement.onReceipt
+    /// How long a graceful disconnect waits for the application to process what was read
+    /// (``MQTTAcknowledgement/afterProcessing``); what is still unprocessed then stays with the broker.
+    public var processingDrainTimeout: Duration = .seconds(10)
     /// How long `connect()` waits for the first CONNACK.
     public var connectTimeout: Duration = .seconds(10)
 

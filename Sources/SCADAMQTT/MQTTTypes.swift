@@ -19,6 +19,13 @@ public struct MQTTMessage: Sendable, Equatable {
     public var payload: [UInt8]
     public var qos: MQTTQoS
     public var retain: Bool
+    /// For a received message: what ``MQTTClient/acknowledge(_:)`` takes once it is processed
+    /// (``MQTTAcknowledgement/afterProcessing``). Not part of equality.
+    public internal(set) var receipt: MQTTReceipt = .none
+
+    public static func == (lhs: MQTTMessage, rhs: MQTTMessage) -> Bool {
+        lhs.topic == rhs.topic && lhs.payload == rhs.payload && lhs.qos == rhs.qos && lhs.retain == rhs.retain
+    }
 
     public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atLeastOnce, retain: Bool = false) {
         self.topic = topic

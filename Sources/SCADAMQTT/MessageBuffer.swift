@@ -1,30 +1,39 @@
 import Foundation
 
-/// A bounded FIFO between libmosquitto's network thread (producer) and one async consumer.
+/// A bounded FIFO between the network thread (producer) and one async consumer.
 ///
-/// When full, `push` blocks the network thread: the socket is no longer read, TCP pushes back,
-/// and the broker keeps queuing for a persistent session. Nothing is ever dropped.
+/// `push` never blocks: the network thread checks ``isFull`` before it reads more from the socket and
+/// stops reading while the buffer is full (TCP pushes back and the broker keeps queuing for a persistent
+/// session), yet it keeps the connection alive. `onSpace` is called when the consumer makes room again.
+/// At most what one read of the socket delivers goes past the capacity. Nothing is ever dropped.
 final class MessageBuffer: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
+    private let onSpace: @Sendable () -> Void
     private var storage: [MQTTMessage] = []
     private var head = 0
     private var waiter: CheckedContinuation<Void, Never>?
     private var closed = false
-    private var draining = false
 
-    init(capacity: Int) {
+    init(capacity: Int, onSpace: @escaping @Sendable () -> Void = {}) {
         self.capacity = max(1, capacity)
+        self.onSpace = onSpace
         storage.reserveCapacity(min(self.capacity, 4096))
     }
 
     private var count: Int { storage.count - head }
 
-    /// Appends `message`, waiting while the buffer is full. Returns false once closed.
+    /// Whether the network thread should stop reading until the consumer makes room.
+    var isFull: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return count >= capacity
+    }
+
+    /// Appends `message`. Returns false once closed.
     @discardableResult
     func push(_ message: MQTTMessage) -> Bool {
         condition.lock()
-        while count >= capacity && !closed && !draining { condition.wait() }
         guard !closed else { condition.unlock(); return false }
         storage.append(message)
         let resume = waiter
@@ -53,8 +62,13 @@ final class MessageBuffer: @unchecked Sendable {
     /// The next batch; empty when closed and drained; nil when the consumer must wait.
     private func take(max: Int) -> [MQTTMessage]? {
         condition.lock()
-        defer { condition.unlock() }
-        guard count > 0 else { return closed ? [] : nil }
+        guard count > 0 else { condition.unlock(); return closed ? [] : nil }
+        let wasFull = count >= capacity
+        defer {
+            let madeRoom = wasFull && count < capacity
+            condition.unlock()
+            if madeRoom { onSpace() }
+        }
         let end = Swift.min(storage.count, head + Swift.max(1, max))
         let batch = Array(storage[head..<end])
         head = end
@@ -65,7 +79,6 @@ final class MessageBuffer: @unchecked Sendable {
             storage.removeFirst(head)
             head = 0
         }
-        condition.broadcast()
         return batch
     }
 
@@ -87,22 +100,12 @@ final class MessageBuffer: @unchecked Sendable {
         resume?.resume()
     }
 
-    /// Lets `push` go past the capacity instead of blocking: used while the network thread stops, so that
-    /// a message the broker already counts as delivered is kept even if nobody consumes any more.
-    func stopBlocking() {
-        condition.lock()
-        draining = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
     /// Ends the stream: pending messages are still delivered, then `next` returns empty.
     func close() {
         condition.lock()
         closed = true
         let resume = waiter
         waiter = nil
-        condition.broadcast()
         condition.unlock()
         resume?.resume()
     }
@@ -114,24 +117,18 @@ final class MessageBuffer: @unchecked Sendable {
     }
 }
 
-/// The messages an `MQTTClient` receives, in arrival order. Single consumer.
+/// The messages an ``MQTTClient`` receives, in arrival order. Single consumer.
 public struct MQTTMessages: AsyncSequence, Sendable {
     public typealias Element = MQTTMessage
     let buffer: MessageBuffer
 
+    /// Takes one message at a time from the buffer, so that a loop that stops iterating (`break`) leaves
+    /// every message it has not seen in the buffer for the next reader. (Use ``nextBatch(max:)`` for speed.)
     public struct AsyncIterator: AsyncIteratorProtocol {
         let buffer: MessageBuffer
-        var pending: [MQTTMessage] = []
-        var index = 0
 
         public mutating func next() async -> MQTTMessage? {
-            if index >= pending.count {
-                pending = await buffer.next(max: 256)
-                index = 0
-                if pending.isEmpty { return nil }
-            }
-            defer { index += 1 }
-            return pending[index]
+            await buffer.next(max: 1).first
         }
     }
 

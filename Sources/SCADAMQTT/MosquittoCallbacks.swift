@@ -1,6 +1,6 @@
 import CMosquitto
 
-/// The C callbacks libmosquitto calls on its network thread; each forwards to the `MQTTClient`
+/// The C callbacks libmosquitto calls on its network thread; each forwards to the `MQTTConnection`
 /// stored as the handle's user data.
 enum MosquittoCallbacks {
     static func install(on handle: OpaquePointer) {
@@ -38,9 +38,9 @@ enum MosquittoCallbacks {
 }
 
 /// The client stored as a handle's user data.
-private func client(_ object: UnsafeMutableRawPointer?) -> MQTTClient? {
+private func client(_ object: UnsafeMutableRawPointer?) -> MQTTConnection? {
     guard let object else { return nil }
-    let client = Unmanaged<MQTTClient>.fromOpaque(object).takeUnretainedValue()
+    let client = Unmanaged<MQTTConnection>.fromOpaque(object).takeUnretainedValue()
     client.loop.callbacks &+= 1
     return client
 }

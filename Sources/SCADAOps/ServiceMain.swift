@@ -19,6 +19,7 @@ extension ServiceRunner {
     public static func main(service name: String, defaultHTTPPort: Int, readinessChecks: [String],
                             metrics: MetricsRegistry = MetricsRegistry(),
                             make: (ServiceContext) throws -> (any Service)?) async throws {
+        if try ConfigSchema.printIfRequested(service: name, defaultHTTPPort: defaultHTTPPort, readinessChecks: readinessChecks, make: make) { return }
         let loader = try ConfigurationLoader.fromEnvironment()
         let common = try loader.common(defaultHTTPPort: defaultHTTPPort)
         LogSetup.bootstrap(service: name, configuration: common)

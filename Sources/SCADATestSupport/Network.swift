@@ -55,3 +55,16 @@ public enum Loopback {
         throw TestServerError("\(server.name) did not listen on port \(port) within \(Int(timeout)) s. Log:\n\(server.logTail())")
     }
 }
+
+extension Loopback {
+    /// TCP connections in state ESTABLISHED whose remote end is 127.0.0.1:`port` (the clients of a test
+    /// server), read from `/proc/net/tcp`: tells whether released clients really closed their sockets.
+    public static func establishedConnections(toPort port: Int) -> Int {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return 0 }
+        let remote = String(format: "0100007F:%04X", port)
+        return table.split(separator: "\n").dropFirst().filter { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            return fields.count > 3 && fields[2] == remote && fields[3] == "01"
+        }.count
+    }
+}

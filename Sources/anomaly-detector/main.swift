@@ -1,3 +1,3 @@
 import AnomalyDetector
 
-try await AnomalyDetectorService.main()
+await AnomalyDetectorService.main()

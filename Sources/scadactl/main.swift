@@ -1,9 +1,3 @@
-import ArgumentParser
 import SCADACtl
 
-/// Runs an async root command (resolves to `AsyncParsableCommand.main()`, not the synchronous one).
-func runAsync<Command: AsyncParsableCommand>(_ command: Command.Type) async {
-    await command.main()
-}
-
-await runAsync(SCADACtl.self)
+await SCADACtl.runMain()

@@ -46,6 +46,18 @@ import Testing
         #expect(try prepared.documents.document(at: 1)["_id"] == "N:3")
     }
 
+    /// A sample measured before the retention window is refused with `outside_retention`; the rest are kept.
+    @Test func samplesBeforeTheRetentionWindowAreRefused() throws {
+        let records = [sample("R", seq: 1, base: 1_000), sample("R", seq: 2, base: testBase), sample("R", seq: 3, base: 2_000)]
+        let messages = try records.enumerated().map { index, record in
+            KafkaConsumerMessage(topic: Topics.telemetry, partition: 0, offset: Int64(index), value: try record.jsonBytes())
+        }
+        let prepared = BatchWriter.prepare(messages, retainedSince: testBase - 86_400_000)
+        #expect(prepared.records.map(\.seq) == [2])
+        #expect(prepared.unstorable.map(\.reason) == ["outside_retention", "outside_retention"])
+        #expect(prepared.unstorable.map(\.message.offset) == [0, 2])
+    }
+
     @Test func fieldNamesRoundTrip() {
         for name in ["temperature", "voltages.L1", "$weird", "50%.x", "", "a..b"] {
             let field = FieldNames.encode(name)

@@ -83,15 +83,6 @@ func send(_ records: [TelemetryRecord], with producer: KafkaProducer) async thro
     for result in results { _ = try result.get() }
 }
 
-/// Polls `condition` until true or `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestServerError("timed out waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(200))
-    }
-}
-
 /// Rollups recomputed from the stored raw samples, keyed by bucket id: (samples, sum, count, min, max) of `metric`.
 func recomputedRollups(_ database: MongoDatabase, metric: String) async throws -> [String: [Double]] {
     let raw = try await database.collection(Collections.telemetry).find()
@@ -114,3 +105,14 @@ func storedRollups(_ database: MongoDatabase, metric: String) async throws -> [S
     }
     return result
 }
+
+extension Servers {
+    /// The dead letters on `scada.deadletter`, consumed until `count` arrived (or a minute passed).
+    func deadLetters(count: Int) async throws -> [KafkaConsumerMessage] {
+        let consumer = try kafka.consumer(topics: [Topics.deadLetter], logger: testLogger)
+        let letters = try await consumer.consume(count: count)
+        await consumer.close()
+        return letters
+    }
+}
+

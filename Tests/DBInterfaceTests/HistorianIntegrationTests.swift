@@ -2,6 +2,7 @@ import Foundation
 import SCADACore
 import SCADAKafka
 import SCADAMongo
+import SCADATestSupport
 import Testing
 @testable import DBInterface
 
@@ -75,7 +76,7 @@ import Testing
                                         sourceTopic: "status/G1")
         _ = try await producer.send(KafkaProducerRecord(topic: Topics.deviceStatus, key: Array("G1".utf8), value: try status.jsonBytes()))
         let alert = AlertRecord(alertId: "G1:threshold:temperature", deviceId: "G1", rule: "threshold", metric: "temperature",
-                                severity: .warning, state: .raised, value: 99, threshold: 80, message: "too hot", eventTime: testBase + 500_000)
+                                severity: .warning, state: .activeUnacknowledged, value: 99, threshold: 80, message: "too hot", eventTime: testBase + 500_000)
         _ = try await producer.send(KafkaProducerRecord(topic: Topics.alerts, key: Array("G1".utf8), value: try alert.jsonBytes()))
         try await eventually("status and alert") {
             let device = try await database.collection(Collections.devices).findOne(["_id": "G1"])
@@ -100,18 +101,38 @@ import Testing
         _ = try await producer.send(KafkaProducerRecord(topic: Topics.telemetry, key: Array("X".utf8), value: Array("not json".utf8)))
         try await send([sample("X", seq: 1)], with: producer)
         try await eventually("the valid record") { try await database.collection(Collections.telemetry).countDocuments() == 1 }
-        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
-            bootstrapServers: servers.kafka.bootstrapServers, groupID: "dead-letter-reader", topics: [Topics.deadLetter],
-            sessionTimeoutMilliseconds: 6000), logger: testLogger)
-        var letters: [KafkaConsumerMessage] = []
-        try await eventually("the dead letter") {
-            letters += try await consumer.poll(maxMessages: 10, timeout: .milliseconds(300))
-            return !letters.isEmpty
-        }
+        let letters = try await servers.deadLetters(count: 1)
         #expect(letters.first?.value == Array("not json".utf8))
         #expect(letters.first?.headers.first { $0.key == DeadLetter.reasonHeader }?.value == Array("invalid_record".utf8))
         #expect(letters.first?.headers.first { $0.key == DeadLetter.serviceHeader }?.value == Array("db-interface".utf8))
-        await consumer.close()
+        try await historian.stop()
+        await producer.shutdown()
+    }
+
+    /// Samples older than the telemetry retention (the seed's own 2024 timestamps) would be deleted by the TTL
+    /// as soon as they were stored: each one is dead-lettered as `outside_retention`, counted in a metric, and
+    /// the registry counts only what is really stored.
+    @Test func samplesOlderThanTheRetentionAreRefusedWithAReason() async throws {
+        let servers = try await Servers.start()
+        defer { servers.shutdown() }
+        let (client, database) = try servers.database()
+        defer { client.close() }
+        let producer = try servers.producer()
+        let historian = try await RunningHistorian.start(servers)
+        let seedTime: Int64 = 1_705_314_600_000   // 2024-01-15T10:30:00Z, the seed's example timestamp
+        try await send((1...200).map { sample("OLD", seq: $0, base: seedTime) } + (1...50).map { sample("NEW", seq: $0) },
+                       with: producer)
+        try await eventually("every record handled") { historian.metric("db_interface_messages_consumed_total") >= 250 }
+        try await eventually("the 200 old samples dead-lettered") { historian.metric("db_interface_outside_retention_total") == 200 }
+        try await eventually("the new samples stored") {
+            try await database.collection(Collections.telemetry).countDocuments(["device_id": "NEW"]) == 50
+        }
+        #expect(try await database.collection(Collections.telemetry).countDocuments(["device_id": "OLD"]) == 0)
+        let old = try await database.collection(Collections.devices).findOne(["_id": "OLD"])
+        #expect((old?["seq_stored"]?.int64Value ?? 0) == 0, "the registry never claims a sample that is not stored")
+        let letters = try await servers.deadLetters(count: 200)
+        #expect(letters.count == 200)
+        #expect(letters.allSatisfy { $0.header(DeadLetter.reasonHeader) == "outside_retention" })
         try await historian.stop()
         await producer.shutdown()
     }

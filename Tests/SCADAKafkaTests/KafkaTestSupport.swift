@@ -44,28 +44,6 @@ func makeProducer(_ server: KafkaServer, messageTimeoutMilliseconds: Int = 30_00
         logger: testLogger)
 }
 
-extension KafkaConsumer {
-    /// Polls until `count` messages arrived (never more) or `timeout` passed.
-    func consume(count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaConsumerMessage] {
-        let deadline = ContinuousClock.now + timeout
-        var messages: [KafkaConsumerMessage] = []
-        while messages.count < count && ContinuousClock.now < deadline {
-            messages += try await poll(maxMessages: count - messages.count, timeout: .milliseconds(500))
-        }
-        return messages
-    }
-
-    /// Everything that arrives within `window` (to prove nothing more is coming).
-    func drain(for window: Duration) async throws -> [KafkaConsumerMessage] {
-        let deadline = ContinuousClock.now + window
-        var messages: [KafkaConsumerMessage] = []
-        while ContinuousClock.now < deadline {
-            messages += try await poll(maxMessages: 500, timeout: .milliseconds(200))
-        }
-        return messages
-    }
-}
-
 extension Array where Element == UInt8 {
     var text: String { String(decoding: self, as: UTF8.self) }
 }

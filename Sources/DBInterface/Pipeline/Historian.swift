@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SCADAConcurrency
 import SCADACore
 import SCADAKafka
 import SCADAMongo
@@ -59,7 +60,7 @@ public struct Historian: Service {
 
     /// Creates the indexes, waiting for MongoDB if it is not there yet.
     func ensureIndexes(_ database: MongoDatabase, stopping: StopFlag) async throws {
-        var delay = configuration.retry.initialMs
+        var backoff = retryBackoff()
         while !stopping.isSet {
             let failure: MongoError
             do {
@@ -71,9 +72,9 @@ public struct Historian: Service {
             }
             guard failure.isRetryable else { throw failure }
             readiness.set("mongodb", ready: false, detail: "unreachable: \(failure.kind)")
-            logger.warning("MongoDB not reachable yet; retrying", metadata: ["error": "\(failure)", "in_ms": "\(delay)"])
-            try await Task.sleep(for: .milliseconds(delay))
-            delay = min(configuration.retry.maxMs, delay * 2)
+            let delay = backoff.next()
+            logger.warning("MongoDB not reachable yet; retrying", metadata: ["error": "\(failure)", "in": "\(delay)"])
+            try await Task.sleep(for: delay)
         }
     }
 
@@ -109,7 +110,7 @@ public struct Historian: Service {
     /// The next batch, decoded; empty when nothing came (or the poll failed, after a pause).
     func fetch(_ consumer: KafkaConsumer, stopping: StopFlag) async -> PreparedBatch {
         do {
-            return BatchWriter.prepare(try await collect(consumer, stopping: stopping))
+            return BatchWriter.prepare(try await collect(consumer, stopping: stopping), retainedSince: retainedSince())
         } catch {
             logger.error("Kafka poll failed", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: .seconds(1))
@@ -121,23 +122,21 @@ public struct Historian: Service {
     /// False when the service is stopping while MongoDB is away (nothing is committed then).
     func flush(_ pending: inout Pending, consumer: KafkaConsumer, producer: KafkaProducer, writer: BatchWriter,
                stopping: StopFlag) async -> Bool {
-        var delay = configuration.retry.initialMs
-        var attempt = 0
+        var backoff = retryBackoff()
         let started = ContinuousClock.now
         while true {
             do {
-                try await writer.writeDerived(new: pending.new, duplicates: pending.duplicates, recomputeAll: attempt > 0)
+                try await writer.writeDerived(new: pending.new, duplicates: pending.duplicates, recomputeAll: backoff.attempts > 0)
                 logger.debug("rollups and registry written", metadata: [
                     "messages": "\(pending.messages.count)", "ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))"])
                 break
             } catch {
-                attempt += 1
+                let delay = backoff.next()
                 metrics.retries.increment()
                 readiness.set("mongodb", ready: false, detail: "\(error.kind)")
-                logger.warning("MongoDB rollup/registry write failed; retrying", metadata: ["error": "\(error)", "in_ms": "\(delay)"])
-                if (stopping.isSet && attempt > 1) || Task.isCancelled { return false }
-                try? await Task.sleep(for: .milliseconds(delay))
-                delay = min(configuration.retry.maxMs, delay * 2)
+                logger.warning("MongoDB rollup/registry write failed; retrying", metadata: ["error": "\(error)", "in": "\(delay)"])
+                if (stopping.isSet && backoff.attempts > 1) || Task.isCancelled { return false }
+                try? await Task.sleep(for: delay)
             }
         }
         for item in pending.unstorable { await sendDeadLetter(item, producer: producer) }
@@ -172,7 +171,7 @@ public struct Historian: Service {
 
     /// Writes until MongoDB takes the batch; nil if the service is stopping while MongoDB is away.
     func writeWithRetry(_ batch: PreparedBatch, writer: BatchWriter, stopping: StopFlag) async -> RawBatch? {
-        var delay = configuration.retry.initialMs
+        var backoff = retryBackoff()
         while true {
             let started = ContinuousClock.now
             do {
@@ -186,18 +185,30 @@ public struct Historian: Service {
                 logger.debug("batch written", metadata: ["messages": "\(batch.messages.count)", "ms": "\(Int(elapsed / .milliseconds(1)))",
                                                          "inserted": "\(raw.new.count)",
                                                          "duplicates": "\(raw.duplicates.count)", "unstorable": "\(raw.unstorable.count)"])
-                if delay != configuration.retry.initialMs { logger.info("MongoDB is back; writing resumed") }
+                if backoff.attempts > 0 { logger.info("MongoDB is back; writing resumed") }
                 readiness.set("mongodb", ready: true, detail: "writing")
                 return raw
             } catch {
+                let delay = backoff.next()
                 metrics.retries.increment()
                 readiness.set("mongodb", ready: false, detail: "\(error.kind)")
-                logger.warning("MongoDB write failed; retrying the batch", metadata: ["error": "\(error)", "in_ms": "\(delay)"])
+                logger.warning("MongoDB write failed; retrying the batch", metadata: ["error": "\(error)", "in": "\(delay)"])
                 if stopping.isSet || Task.isCancelled { return nil }
-                try? await Task.sleep(for: .milliseconds(delay))
-                delay = min(configuration.retry.maxMs, delay * 2)
+                try? await Task.sleep(for: delay)
             }
         }
+    }
+
+    /// The oldest event time (UTC ms) a sample may have to be kept by the telemetry TTL: the retention window
+    /// less a minute of margin, so that nothing is counted as stored and deleted within the same minute.
+    func retainedSince() -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return now - Int64(configuration.retention.telemetryDays) * 86_400_000 + 60_000
+    }
+
+    /// The retry schedule of every MongoDB write (`retry.initialMs` doubling up to `retry.maxMs`).
+    func retryBackoff() -> Backoff {
+        Backoff(initial: .milliseconds(configuration.retry.initialMs), maximum: .milliseconds(configuration.retry.maxMs))
     }
 
     func sendDeadLetter(_ item: Unstorable, producer: KafkaProducer) async {
@@ -212,6 +223,7 @@ public struct Historian: Service {
             _ = try await producer.send(KafkaProducerRecord(topic: Topics.deadLetter, key: item.message.key,
                                                             value: item.message.value, headers: headers))
             metrics.deadLetters.increment()
+            if item.reason == BatchWriter.outsideRetention { metrics.outsideRetention.increment() }
         } catch {
             logger.error("dead letter not delivered", metadata: ["error": "\(error)", "reason": "\(item.reason)"])
         }

@@ -48,9 +48,14 @@ struct BatchWriter: Sendable {
     var devices: MongoCollection { database.collection(Collections.devices) }
     var alerts: MongoCollection { database.collection(Collections.alerts) }
 
+    /// Dead-letter reason of a sample older than the telemetry retention.
+    static let outsideRetention = "outside_retention"
+
     /// Decodes a batch and builds its documents: pure CPU work, done for the next batch while MongoDB
-    /// stores the current one.
-    static func prepare(_ messages: [KafkaConsumerMessage]) -> PreparedBatch {
+    /// stores the current one. A sample measured before `retainedSince` (UTC ms) would be deleted by the
+    /// telemetry TTL as soon as it was stored: it is refused (`outside_retention`) instead, never counted
+    /// as stored.
+    static func prepare(_ messages: [KafkaConsumerMessage], retainedSince: Int64? = nil) -> PreparedBatch {
         var prepared = PreparedBatch(messages: messages)
         prepared.documents = BSONDocumentBatch(reservingBytes: messages.reduce(0) { $0 + $1.value.count }, documents: messages.count)
         // The same sample twice in one batch is a duplicate too.
@@ -60,6 +65,11 @@ struct BatchWriter: Sendable {
                 switch message.topic {
                 case Topics.telemetry:
                     let record = try TelemetryRecord(jsonBytes: message.value)
+                    if let retainedSince, record.eventTime < retainedSince {
+                        prepared.unstorable.append(Unstorable(message: message, reason: Self.outsideRetention, detail:
+                            "event time \(record.eventTime) ms is before the retention window (from \(retainedSince) ms): it would be deleted at once"))
+                        continue
+                    }
                     let id = TelemetryDocument.id(of: record)
                     if seen.insert(id).inserted {
                         try TelemetryDocument.append(record, id: id, to: &prepared.documents)
@@ -232,7 +242,7 @@ struct BatchWriter: Sendable {
             var current = event
             current["_id"] = .string(alert.alertId)
             current["kind"] = "alarm"
-            current["active"] = .bool(alert.state == .raised)
+            current["active"] = .bool(alert.active)
             models.append(.replaceOne(filter: ["_id": .string(alert.alertId)], replacement: current, upsert: true))
         }
         try await alerts.bulkWrite(models, ordered: true, writeConcern: writeConcern)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SCADAConcurrency
 import SCADAMQTT
 import SCADAOps
 
@@ -118,15 +119,14 @@ public final class SimulatorInstance: Sendable {
     /// Connects (retrying until the broker answers), then subscribes to the command topics.
     /// After the first success the client reconnects and resubscribes by itself.
     private static func connect(_ link: MQTTLink, commandTopics: [String], qos: Int, logger: Logger) async {
-        var delay = Duration.milliseconds(250)
+        var backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(5), jitter: 0.2)
         while !Task.isCancelled {
             do {
                 try await link.client.connect()
                 break
             } catch {
                 logger.debug("connect failed; retrying", metadata: ["client_id": "\(link.plan.clientID)", "error": "\(error)"])
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                try? await backoff.wait()
             }
         }
         for filter in CommandFilters.filters(for: commandTopics) {

@@ -26,14 +26,27 @@ public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
         public var sharedGroup: String = ""
         /// Persistent session (messages queue at the broker while the service is away).
         public var persistentSession: Bool = true
+        /// MQTT keepalive (seconds). The session survives a Kafka outage of any length: while intake is paused
+        /// the client still pings the broker.
+        public var keepAliveSeconds: Int = 30
         /// Messages held between the MQTT network thread and the pipeline; when full, the socket is not read.
+        /// Also the broker's window of unacknowledged messages (MQTT 5 receive maximum).
         public var bufferMessages: Int = 10_000
+        /// When a message is acknowledged to the broker: `afterKafka` (once Kafka has its record, or its dead
+        /// letter: a crash loses nothing, the broker sends again what was not acknowledged) or `onReceipt`.
+        public var acknowledge: Acknowledge = .afterKafka
         /// Messages taken from the buffer per pipeline step.
         public var batchSize: Int = 1_000
         /// After a small batch, wait this long (µs) for more messages before the next step: fewer wake-ups at
         /// moderate rates, at most this much added latency. 0 disables.
         public var lingerMicroseconds: Int = 1_000
         public init() {}
+    }
+
+    /// When MQTT messages are acknowledged to the broker.
+    public enum Acknowledge: String, Codable, Sendable, Equatable, CaseIterable {
+        case afterKafka
+        case onReceipt
     }
 
     /// Validation limits.
@@ -82,6 +95,9 @@ public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
         guard !input.topics.isEmpty else { throw RouteError("input.topics is empty") }
         guard limits.maxPayloadBytes > 0, limits.maxFields > 0, limits.maxDepth > 0 else {
             throw RouteError("limits must be positive")
+        }
+        guard (5...65_535).contains(input.keepAliveSeconds) else {
+            throw RouteError("input.keepAliveSeconds must be between 5 and 65535")
         }
         guard output.maxInFlight > 0, input.bufferMessages > 0, input.batchSize > 0 else {
             throw RouteError("input.bufferMessages, input.batchSize and output.maxInFlight must be positive")

@@ -33,7 +33,7 @@ struct Bridge: Sendable {
                     if plans.count >= Self.planCacheLimit { plans.removeAll(keepingCapacity: true) }
                     plans[message.topic] = plan
                 }
-                await handle(message, plan: plan, receiveTime: receiveTime)
+                await handle(message, plan: plan, receiveTime: receiveTime, mqtt: mqtt)
             }
             metrics.bufferDepth.record(mqtt.bufferedMessageCount)
             metrics.inFlight.record(output.inFlight)
@@ -43,21 +43,28 @@ struct Bridge: Sendable {
         }
     }
 
-    func handle(_ message: MQTTMessage, plan: TopicPlan, receiveTime: Int64) async {
+    /// Normalises `message` and hands the result to Kafka; the message is acknowledged to the broker once
+    /// Kafka has its record (or its dead letter), or at once when it is ignored.
+    func handle(_ message: MQTTMessage, plan: TopicPlan, receiveTime: Int64, mqtt: MQTTClient) async {
+        let receipt = message.receipt
+        let delivered: @Sendable () -> Void = { mqtt.acknowledge(receipt) }
         switch normaliser.process(topic: message.topic, payload: message.payload, receiveTime: receiveTime, plan: plan) {
         case .telemetry(let deviceID, let json, let eventTime):
             metrics.valid.increment()
-            await output.sendTelemetry(deviceID: deviceID, json: json, eventTime: eventTime, receiveTime: receiveTime)
+            await output.sendTelemetry(deviceID: deviceID, json: json, eventTime: eventTime, receiveTime: receiveTime,
+                                       delivered: delivered)
         case .status(let status):
             metrics.statusChanges.increment()
-            await output.sendStatus(status)
+            await output.sendStatus(status, delivered: delivered)
         case .rejected(let rejection):
             metrics.invalid(rejection.reason)
             logger.debug("rejected", metadata: ["topic": "\(message.topic)", "reason": "\(rejection.reason.rawValue)",
                                                 "detail": "\(rejection.detail)"])
-            await output.sendDeadLetter(original: message.payload, rejection: rejection, source: message.topic, key: nil)
+            await output.sendDeadLetter(original: message.payload, rejection: rejection, source: message.topic, key: nil,
+                                        delivered: delivered)
         case .ignored:
             metrics.ignored.increment()
+            delivered()
         }
     }
 }

@@ -17,6 +17,7 @@ public final class PreprocessorMetrics: Sendable {
     let deadLettersProduced: Counter
     let deliveryFailures: Counter
     let backpressureWaits: Counter
+    let mqttDisconnects: Counter
     let bufferDepth: Gauge
     let inFlight: Gauge
     /// Device timestamp (≈ publish time) to Kafka acknowledgement.
@@ -36,6 +37,7 @@ public final class PreprocessorMetrics: Sendable {
         deadLettersProduced = Counter(label: "preprocessor_dead_letters_produced_total", factory: factory)
         deliveryFailures = Counter(label: "preprocessor_delivery_failures_total", factory: factory)
         backpressureWaits = Counter(label: "preprocessor_backpressure_waits_total", factory: factory)
+        mqttDisconnects = Counter(label: "preprocessor_mqtt_disconnects_total", factory: factory)
         bufferDepth = Gauge(label: "preprocessor_buffer_depth", factory: factory)
         inFlight = Gauge(label: "preprocessor_records_in_flight", factory: factory)
         publishToAck = Timer(label: "preprocessor_publish_to_ack_seconds", factory: factory)

@@ -36,21 +36,41 @@ public struct PreprocessorPipeline: Service {
                             batchSize: configuration.input.batchSize,
                             intakeLinger: .microseconds(configuration.input.lingerMicroseconds), logger: logger)
 
-        let bridgeTask = Task { await bridge.run(mqtt) }
-        try await connectAndSubscribe(mqtt)
-        let watcher = Task { await watchHealth(mqtt: mqtt, output: output) }
-
-        try? await gracefulShutdown()
-        logger.info("shutting down: draining received messages into Kafka")
-        readiness.set("mqtt", ready: false, detail: "shutting down")
-        if !configuration.input.sharedGroup.isEmpty {
-            // A replica that goes away (rollout, scale-down) must not keep receiving its share of the
-            // group at the broker: leave the group; the other replicas take over at once.
-            for filter in subscriptionFilters() { try? await mqtt.unsubscribe(filter) }
+        // The bridge and the health watcher are child tasks: shutdown waits for both. Only the watcher is
+        // cancelled on a graceful stop; the bridge ends by itself after the last received message.
+        await withTaskGroup(of: Void.self) { pipeline in
+            pipeline.addTask { await bridge.run(mqtt) }
+            pipeline.addTask {
+                // Connection losses, counted (a Kafka outage must not cause any). Ends with the client.
+                for await event in mqtt.events {
+                    if case .disconnected(let reason) = event, reason != "disconnected by the client" {
+                        metrics.mqttDisconnects.increment()
+                    }
+                    if case .disconnected(reason: "disconnected by the client") = event { break }
+                }
+            }
+            await withTaskGroup(of: Void.self) { watcher in
+                watcher.addTask { await watchHealth(mqtt: mqtt, output: output) }
+                do {
+                    try await connectAndSubscribe(mqtt)
+                    try? await gracefulShutdown()
+                } catch {
+                    logger.error("could not subscribe", metadata: ["error": "\(error)"])
+                }
+                watcher.cancelAll()
+            }
+            logger.info("shutting down: draining received messages into Kafka")
+            readiness.set("mqtt", ready: false, detail: "shutting down")
+            if !configuration.input.sharedGroup.isEmpty {
+                // A replica that goes away (rollout, scale-down) must not keep receiving its share of the
+                // group at the broker: leave the group; the other replicas take over at once.
+                for filter in subscriptionFilters() { try? await mqtt.unsubscribe(filter) }
+            }
+            // Stops reading, writes the acknowledgement of every message read, then DISCONNECT; the
+            // bridge ends once it has handed the last received message to Kafka.
+            await mqtt.disconnect()
+            await pipeline.waitForAll()
         }
-        await mqtt.disconnect()
-        await bridgeTask.value
-        watcher.cancel()
         await output.flush(timeout: .seconds(configuration.output.flushTimeoutSeconds))
         await producer.shutdown(timeout: .seconds(5))
         logger.info("stopped", metadata: ["in_flight_left": "\(output.inFlight)"])
@@ -117,6 +137,9 @@ public struct PreprocessorPipeline: Service {
         var mqtt = try MQTTConfiguration(url: common.mqtt.url, clientID: clientID)
         mqtt.cleanSession = !configuration.input.persistentSession
         mqtt.receiveBufferCapacity = configuration.input.bufferMessages
+        mqtt.keepAlive = configuration.input.keepAliveSeconds
+        mqtt.acknowledgement = configuration.input.acknowledge == .afterKafka ? .afterProcessing : .onReceipt
+        mqtt.processingDrainTimeout = .seconds(max(1, configuration.output.flushTimeoutSeconds))
         return mqtt
     }
 }

@@ -10,10 +10,12 @@ extension IntegrationTests {
     struct ControlTests {
         static let tank = "factory/fishtank/tank_01"
 
-        /// A fast tank: 30 simulated seconds per 50 ms message, short time constants.
+        /// A fast tank: 30 simulated seconds per 50 ms message, short time constants. The heater alone would
+        /// take the water 20 °C above the room (which drifts ±1.5 °C around 20 °C over a simulated day), so any
+        /// set point up to 35 °C is reachable at every hour.
         func fastTank(_ harness: SimulatorHarness, controller: String) -> SimulatorConfiguration {
             harness.configuration([DeviceGroup(profile: "fish_tank", count: 1, interval: 0.05,
-                                               parameters: ["waterTimeConstant": 900, "heaterTimeConstant": 60,
+                                               parameters: ["waterTimeConstant": 900, "heaterTimeConstant": 60, "heaterRise": 20,
                                                             "ambientTemperature": 20, "initialTemperature": 23])],
                                   speed: 600, controller: controller)
         }
@@ -73,26 +75,33 @@ extension IntegrationTests {
             #expect(await observer.wait { _ in observer.objects(on: Self.tank + "/commands/ack").contains { $0["command_id"] as? String == "take-over" } })
             // ...and run a controller outside that holds 30-31 °C, far above the built-in 24-27 °C range.
             let controller = try await Subscriber.start(url: harness.broker.url, filters: [Self.tank])
-            let loop = Task {
-                var commanded: Bool?
-                var count = 0
-                while !Task.isCancelled {
-                    if let last = controller.objects(on: Self.tank).last, let temperature = last["temperature"] as? Double {
-                        let want = temperature < 30 ? true : (temperature > 31 ? false : commanded ?? false)
-                        if want != commanded {
-                            count += 1
-                            try? await controller.client.publish(topic: Self.tank + "/commands",
-                                                                 payload: commandPayload("ext-\(count)", "set_heater", ["on": want]))
-                            commanded = want
+            // (The room alone drifting around 20 °C plus the heater's 20 °C rise lets 30-31 °C be held at any hour;
+            // with the default 10 °C rise the tank could not pass 29.5 °C while the simulated room was below 19.5 °C.)
+            let reached = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    var commanded: Bool?
+                    var count = 0
+                    while !Task.isCancelled {
+                        if let last = controller.objects(on: Self.tank).last, let temperature = last["temperature"] as? Double {
+                            let want = temperature < 30 ? true : (temperature > 31 ? false : commanded ?? false)
+                            if want != commanded {
+                                count += 1
+                                try? await controller.client.publish(topic: Self.tank + "/commands",
+                                                                     payload: commandPayload("ext-\(count)", "set_heater", ["on": want]))
+                                commanded = want
+                            }
                         }
+                        // A control period, like a real controller's scan cycle (not waiting for a condition).
+                        try? await Task.sleep(for: .milliseconds(20))
                     }
-                    try? await Task.sleep(for: .milliseconds(20))
+                    return false
                 }
+                let reached = await observer.wait(.seconds(30)) { _ in
+                    observer.objects(on: Self.tank).contains { temperature($0) > 29.5 && $0["controller"] as? String == "external" }
+                }
+                group.cancelAll()
+                return reached
             }
-            let reached = await observer.wait(.seconds(30)) { _ in
-                observer.objects(on: Self.tank).contains { temperature($0) > 29.5 && $0["controller"] as? String == "external" }
-            }
-            loop.cancel()
             #expect(reached)
             let acks = observer.objects(on: Self.tank + "/commands/ack").filter { ($0["command_id"] as? String)?.hasPrefix("ext-") == true }
             #expect(!acks.isEmpty && acks.allSatisfy { $0["result"] as? String == "accepted" })

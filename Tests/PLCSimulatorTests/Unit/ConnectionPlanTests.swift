@@ -35,11 +35,8 @@ import Testing
     @Test func theSampleConfigMapIsAValidCompleteConfiguration() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("configmaps/plc-simulator.yaml")
-        let manifest = try String(contentsOf: path, encoding: .utf8)
-        // The block scalar under `config.yaml: |`, de-indented.
-        let lines = manifest.components(separatedBy: "\n")
-        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "config.yaml: |" })
-        let block = lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }.map { String($0.dropFirst(4)) }
+        // The plain configuration file that configmaps/kustomization.yaml turns into the ConfigMap.
+        let block = try String(contentsOf: path, encoding: .utf8).components(separatedBy: "\n")
         let loader = try ConfigurationLoader(yaml: block.joined(separator: "\n"), source: "configmap")
         let common = try loader.common(defaultHTTPPort: 8084)
         #expect(common.http.port == 8084)

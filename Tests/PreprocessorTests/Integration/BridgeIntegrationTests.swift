@@ -96,6 +96,8 @@ import Testing
             configuration.output.maxInFlight = 200
             configuration.input.bufferMessages = 100
             configuration.input.batchSize = 50
+            // The 30 s outage is four times longer than 1.5 × keepalive: the session must stay up all along.
+            configuration.input.keepAliveSeconds = 5
         }
         let publisher = try await makePublisher(servers)
         let devices = ["D1", "D2", "D3", "D4"]
@@ -130,6 +132,7 @@ import Testing
             .sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
         let identities = try all.map(identity)
         #expect(all.count == 100 + publishedDuringOutage)
+        #expect(preprocessor.metric("preprocessor_mqtt_disconnects_total") == 0, "the MQTT session stayed up during the outage")
         #expect(Set(identities).count == 100 + publishedDuringOutage, "every (device, seq) exactly once")
         #expect(queuedAtBroker, "intake must pause while Kafka is away (the broker queues)")
         for device in devices {

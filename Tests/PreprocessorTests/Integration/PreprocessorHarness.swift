@@ -66,34 +66,6 @@ func makeConsumer(_ servers: Servers, topics: [String]) throws -> KafkaConsumer 
         sessionTimeoutMilliseconds: 6000), logger: testLogger)
 }
 
-extension KafkaConsumer {
-    /// Polls until `count` messages arrived or `timeout` passed.
-    func consume(count: Int, timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
-        let deadline = ContinuousClock.now + timeout
-        var messages: [KafkaConsumerMessage] = []
-        while messages.count < count && ContinuousClock.now < deadline {
-            messages += try await poll(maxMessages: 1000, timeout: .milliseconds(300))
-        }
-        return messages
-    }
-
-    /// Whatever arrives within `window`.
-    func drain(for window: Duration) async throws -> [KafkaConsumerMessage] {
-        let deadline = ContinuousClock.now + window
-        var messages: [KafkaConsumerMessage] = []
-        while ContinuousClock.now < deadline {
-            messages += try await poll(maxMessages: 1000, timeout: .milliseconds(200))
-        }
-        return messages
-    }
-}
-
-extension KafkaConsumerMessage {
-    func header(_ name: String) -> String? {
-        headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
-    }
-}
-
 /// A manufacturing payload with a sequence number (timestamps now, so they are never in the future).
 func linePayload(device: String, seq: Int) -> [UInt8] {
     let now = Int64(Date().timeIntervalSince1970 * 1000)

@@ -1,0 +1,12 @@
+import Synchronization
+
+/// A value shared between tasks, threads and callbacks in a test, behind a lock.
+public final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    public init(_ value: Value) { mutex = Mutex(value) }
+
+    public func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+
+    public var value: Value { mutex.withLock { $0 } }
+}

@@ -1,0 +1,53 @@
+"""Reads whole Kafka topics (every partition, from the beginning to the current end) with confluent_kafka,
+without a consumer group, so that the reading changes nothing in the pipeline."""
+import time
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+
+def read_topic(brokers, topic, timeout=60):
+    """[(partition, offset, key, value, headers)] of every record now in `topic`; [] if the topic does not exist."""
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": "chaos-reader", "enable.auto.commit": False,
+                         "enable.partition.eof": True, "fetch.message.max.bytes": 4 * 1024 * 1024})
+    try:
+        metadata = consumer.list_topics(topic, timeout=15)
+        described = metadata.topics.get(topic)
+        if described is None or described.error is not None or not described.partitions:
+            return []
+        ends = {}
+        for partition in described.partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=15)
+            if high > low:
+                ends[partition] = high
+        if not ends:
+            return []
+        consumer.assign([TopicPartition(topic, partition, 0) for partition in ends])
+        records, deadline = [], time.monotonic() + timeout
+        done = set()
+        while len(done) < len(ends) and time.monotonic() < deadline:
+            message = consumer.poll(1.0)
+            if message is None:
+                continue
+            if message.error():
+                if message.error().code() == -191:  # _PARTITION_EOF
+                    if message.offset() >= ends[message.partition()]:
+                        done.add(message.partition())
+                    continue
+                raise KafkaException(message.error())
+            records.append((message.partition(), message.offset(), message.key(), message.value(),
+                            dict((name, value) for name, value in (message.headers() or []))))
+            if message.offset() + 1 >= ends[message.partition()]:
+                done.add(message.partition())
+        return records
+    finally:
+        consumer.close()
+
+
+def topics(brokers):
+    """{topic: partition count} of the broker now."""
+    consumer = Consumer({"bootstrap.servers": brokers, "group.id": "chaos-reader"})
+    try:
+        return {name: len(topic.partitions) for name, topic in consumer.list_topics(timeout=15).topics.items()
+                if not name.startswith("__")}
+    finally:
+        consumer.close()

@@ -1,0 +1,104 @@
+"""The result of one scenario (sent, stored, duplicates, lost, alarms, verdict, named gaps) and the table."""
+import accounting
+import kafka_topics
+from harness import alarms_raised
+
+KNOWN_GAP = "kill -9 preprocessor"  # libmosquitto acknowledges on read, before Kafka has the record
+
+
+def _cause(run, device, first, last, stored_times):
+    """The disruption whose window holds the lost run's neighbouring samples."""
+    times = [stored_times[seq] for seq in (first - 1, last + 1) if seq in stored_times]
+    for event in run.events:
+        end = event["end_ms"] or run.now_ms()
+        if any(event["start_ms"] - 3000 <= t <= end + 5000 for t in times):
+            return event["what"]
+    return "no disruption at that time"
+
+
+def account(run, checks):
+    port = run.pipeline.ports["mongo"]
+    expected, skipped, queued = run.expected()
+    stored, documents = accounting.stored(port)
+    registry = accounting.registry(port)
+    telemetry = kafka_topics.read_topic(run.brokers(), "scada.telemetry")
+    kafka_order, kafka_duplicates = accounting.kafka_seqs(telemetry)
+    in_kafka = {device: set(seqs) for device, seqs in kafka_order.items()}
+    sent = sum(len(seqs) for seqs in expected.values())
+    stored_count = sum(len(seqs & set(stored.get(device, {}))) for device, seqs in expected.items())
+    gaps, known, unexplained = [], 0, 0
+    for device, seqs in sorted(expected.items()):
+        missing = seqs - set(stored.get(device, {}))
+        for first, last in accounting.ranges(missing):
+            count = last - first + 1
+            cause = _cause(run, device, first, last, stored.get(device, {}))
+            absent = sum(1 for seq in range(first, last + 1) if seq not in in_kafka.get(device, set()))
+            where = "not in Kafka" if absent == count else f"{count - absent} of them in Kafka"
+            is_known = cause.startswith(KNOWN_GAP) and absent == count
+            known += count if is_known else 0
+            unexplained += 0 if is_known else count
+            gaps.append({"device": device, "seqs": [first, last], "count": count, "cause": cause, "where": where,
+                         "known": is_known})
+    lost = known + unexplained
+    extra = sum(len(set(stored.get(device, {})) - expected.get(device, set())) for device in stored
+                if device in expected)
+    duplicates = sum(int(entry.get("duplicates") or 0) for entry in registry.values())
+    raised = alarms_raised(run.brokers())
+    # Alarms of the simulators' clean stop (last will `offline` → device-silence) are not the scenario's.
+    before_stop = alarms_raised(run.brokers(), before_ms=getattr(run, "simulators_stopped_ms", None))
+    alarm_problems = [f"{alarm} raised {raised.get(alarm, 0)}x" for alarm in run.expected_alarms if raised.get(alarm, 0) != 1]
+    other_alarms = {alarm: count for alarm, count in before_stop.items() if alarm not in run.expected_alarms}
+    failures = [f"{name}: {detail}" for name, (ok, detail) in checks.items() if not ok]
+    exits = run.unexpected_exits()
+    if exits:
+        failures.append(f"processes died: {', '.join(exits)}")
+    failures += alarm_problems
+    if unexplained:
+        failures.append(f"{unexplained} acknowledged messages missing from MongoDB")
+    verdict = "FAIL" if failures else ("GAP" if known else "PASS")
+    notes = [f"{KNOWN_GAP}: {known} messages acked by MQTT but not in Kafka"] if known else []
+    return {
+        "scenario": run.name, "sent": sent, "stored": stored_count, "duplicates": duplicates,
+        "kafka_duplicates": kafka_duplicates, "lost": lost, "lost_known": known, "lost_unexplained": unexplained,
+        "stored_not_expected": extra, "documents": documents,
+        "alarms_expected": len(run.expected_alarms),
+        "alarms_raised": sum(1 for alarm in run.expected_alarms if raised.get(alarm, 0) >= 1),
+        "alarms_raised_twice": [alarm for alarm in run.expected_alarms if raised.get(alarm, 0) > 1],
+        "other_alarms": other_alarms, "injected": run.injected, "skipped_by_seq_gap": sum(len(s) for s in skipped.values()),
+        "queued_at_stop": sum(len(s) for s in queued.values()), "gaps": gaps, "events": run.events,
+        "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
+        "rss_peak_mb": {name: round(kb / 1024, 1) for name, kb in sorted(run.rss_peak_kb.items())},
+        "failures": failures, "notes": notes, "verdict": verdict,
+    }
+
+
+COLUMNS = [("scenario", 26), ("sent", 7), ("stored", 7), ("dups", 5), ("lost", 5), ("alarms exp/raised", 17),
+           ("seconds", 7), ("verdict", 7)]
+
+
+def table(rows):
+    lines = ["  ".join(name.ljust(width) for name, width in COLUMNS)]
+    lines.append("  ".join("-" * width for _, width in COLUMNS))
+    for row in rows:
+        values = [row["scenario"], row.get("sent", "-"), row.get("stored", "-"), row.get("duplicates", "-"),
+                  row.get("lost", "-"), f"{row.get('alarms_expected', 0)}/{row.get('alarms_raised', 0)}",
+                  row.get("seconds", "-"), row["verdict"]]
+        lines.append("  ".join(str(value).ljust(width) for value, (_, width) in zip(values, COLUMNS)))
+    return "\n".join(lines)
+
+
+def details(rows):
+    """The named gaps, failed checks and notes under the table."""
+    out = []
+    for row in rows:
+        for gap in row.get("gaps", []):
+            out.append(f"{row['scenario']}: {gap['device']} seq {gap['seqs'][0]}-{gap['seqs'][1]} ({gap['count']}) lost, "
+                       f"{gap['where']}; cause: {gap['cause']}{' (known gap)' if gap['known'] else ''}")
+        for failure in row.get("failures", []):
+            out.append(f"{row['scenario']}: FAIL {failure}")
+        for note in row.get("notes", []):
+            out.append(f"{row['scenario']}: {note}")
+        for name, check in row.get("checks", {}).items():
+            if check["ok"]:
+                out.append(f"{row['scenario']}: ok {name}: {check['detail']}")
+    return "\n".join(out)
