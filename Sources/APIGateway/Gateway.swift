@@ -53,7 +53,8 @@ public struct Gateway: Service {
         let database = mongo.database(common.mongodb.database)
         let mqtt = try MQTTClient(configuration: MQTTConfiguration(url: common.mqtt.url, clientID: "api-gateway-\(instanceID)"), logger: logger)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
-            bootstrapServers: common.kafka.brokers, clientID: "api-gateway", extra: common.kafka.properties), logger: logger)
+            bootstrapServers: common.kafka.brokers, clientID: "api-gateway", autoCreateTopics: false, extra: common.kafka.properties),
+            logger: logger)
         let liveConsumer = try consumer("live", topics: [Topics.telemetry, Topics.deviceStatus], reset: .latest)
         let stateConsumer = try consumer("state", topics: [Topics.alarmState, Topics.alerts, Topics.analytics, Topics.deadLetter],
                                          reset: .earliest)

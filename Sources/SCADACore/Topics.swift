@@ -28,6 +28,17 @@ public enum Topics {
         topic == alarmState ? ["cleanup.policy": "compact"] : [:]
     }
 
+    /// Partitions of `scada.telemetry` (and the topics co-partitioned with it) unless a deployment chooses otherwise.
+    public static let defaultTelemetryPartitions: Int32 = 6
+    /// Partitions of the other topics unless a deployment chooses otherwise.
+    public static let defaultPartitions: Int32 = 3
+
+    /// Every platform topic as it is created: name, partition count, topic configuration.
+    public static func layout(telemetryPartitions: Int32 = defaultTelemetryPartitions, others: Int32 = defaultPartitions)
+        -> [(name: String, partitions: Int32, config: [String: String])] {
+        all.map { ($0, partitions(of: $0, telemetry: telemetryPartitions, others: others), configuration(of: $0)) }
+    }
+
     /// How many partitions `topic` gets when created: the telemetry count for the co-partitioned topics.
     public static func partitions(of topic: String, telemetry: Int32, others: Int32) -> Int32 {
         coPartitionedWithTelemetry.contains(topic) ? telemetry : others

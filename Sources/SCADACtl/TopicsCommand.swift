@@ -24,21 +24,20 @@ struct TopicsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create every platform topic that does not exist yet.")
         @OptionGroup var options: Options
         @Option(help: "Partitions for scada.telemetry and scada.alarm-state (co-partitioned; per-device order is kept by keying on the device id).")
-        var telemetryPartitions: Int32 = 6
+        var telemetryPartitions: Int32 = Topics.defaultTelemetryPartitions
         @Option(help: "Partitions for the other topics.")
-        var partitions: Int32 = 3
+        var partitions: Int32 = Topics.defaultPartitions
 
         func run() async throws {
             let admin = try KafkaAdmin(bootstrapServers: try options.resolvedBrokers(), logger: Logger(label: "scadactl"))
             let existing = Set(try await admin.listTopics().map(\.name))
-            for topic in Topics.all {
-                if existing.contains(topic) {
-                    print("exists   \(topic)")
+            for topic in Topics.layout(telemetryPartitions: telemetryPartitions, others: partitions) {
+                if existing.contains(topic.name) {
+                    print("exists   \(topic.name)")
                     continue
                 }
-                let count = Topics.partitions(of: topic, telemetry: telemetryPartitions, others: partitions)
-                try await admin.createTopic(topic, partitions: count, config: Topics.configuration(of: topic))
-                print("created  \(topic) (\(count) partitions)")
+                try await admin.createTopic(topic.name, partitions: topic.partitions, config: topic.config)
+                print("created  \(topic.name) (\(topic.partitions) partitions)")
             }
         }
     }

@@ -1,55 +1,135 @@
 import CRdKafka
+import Dispatch
 import Foundation
 import Logging
 import SCADAConcurrency
+import Synchronization
 
 /// A Kafka producer over librdkafka: idempotent by default, every record's fate reported exactly once.
 ///
 /// A dedicated thread polls librdkafka's delivery reports and runs the completions (keep them short).
-/// Call ``shutdown(timeout:)`` when done; dropping the producer without it flushes in the background.
+/// When librdkafka reports a fatal error (an idempotent producer the broker no longer knows, as after a
+/// broker that lost its state restarted), the producer replaces its librdkafka handle and hands every
+/// record not yet acknowledged to the new one, in the order they were first enqueued: callers see
+/// at-least-once delivery, never a failure for that. Call ``shutdown(timeout:)`` when done; dropping
+/// the producer without it flushes in the background.
 public final class KafkaProducer: Sendable {
-    private let handle: RDKafkaHandle
-    private let worker: BlockingWorker
+    private let current: Mutex<ProducerSession?>
+    private let shutDown = Atomic<Bool>(false)
     private let registry: DeliveryRegistry
     /// Pulsed after every delivery report: a sender waiting for room in the local queue waits on it.
     private let deliveries: AsyncPulse
+    private let replacements = Atomic<Int>(0)
+    /// Monotonic time (ns) of the last delivery report, or of the first record enqueued while none was outstanding.
+    private let lastProgress = Atomic<UInt64>(0)
+    /// Monotonic time (ns) the poll thread last asked whether a stalled producer's broker answers.
+    private let lastStallCheck = Atomic<UInt64>(0)
     private let configuration: KafkaProducerConfiguration
     private let logger: Logger
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
         try KafkaRuntime.requireSupportedVersion()
-        let registry = DeliveryRegistry()
-        let deliveries = AsyncPulse()
-        let context = RDKafkaContext(logger: logger, onDelivery: {
-            registry.deliver($0)
-            deliveries.pulse()
-        })
-        let handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, context: context)
-        self.handle = handle
-        self.registry = registry
-        self.deliveries = deliveries
+        registry = DeliveryRegistry()
+        deliveries = AsyncPulse()
+        current = Mutex(nil)
         self.configuration = configuration
         self.logger = logger
-        worker = BlockingWorker(name: "kafka-producer-\(handle.name)",
-                                idle: { _ = rd_kafka_poll(handle.pointer, 100) },
-                                wake: { rd_kafka_yield(handle.pointer) })
+        let first = try makeSession(number: 1)
+        current.withLock { $0 = first }
     }
 
     deinit {
-        worker.stop(after: Self.finalJob(handle: handle, registry: registry, logger: logger, timeout: .seconds(5)))
+        guard let session = current.withLock({ $0 }) else { return }
+        session.worker.stop(after: session.finalJob(timeout: .seconds(5), logger: logger) { [registry] in
+            registry.failAll(KafkaError.closed("the producer shut down before the record was acknowledged"))
+        })
     }
+
+    private func makeSession(number: UInt64) throws(KafkaError) -> ProducerSession {
+        try ProducerSession(number: number, properties: configuration.properties, registry: registry, logger: logger,
+                            onReport: { [weak self, deliveries] in
+                                self?.lastProgress.store(Self.now(), ordering: .relaxed)
+                                deliveries.pulse()
+                            },
+                            onIdle: { [weak self] session in self?.checkStall(session) },
+                            onFatal: { [weak self] failed in self?.replace(failed) })
+    }
+
+    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// Until when a record refused for a missing topic or partition is re-sent: its message timeout.
+    private func resendDeadline() -> UInt64 {
+        let timeout = UInt64(max(0, configuration.messageTimeoutMilliseconds)) * 1_000_000
+        return timeout == 0 ? UInt64.max : Self.now() &+ timeout
+    }
+
+    /// Runs on the poll thread after each poll. Records outstanding, no delivery report for
+    /// ``KafkaProducerConfiguration/stallTimeout`` while the broker answered (asked once a second): the handle is stuck (librdkafka
+    /// 2.x bumps its idempotent producer's epoch for ever against a broker that forgot the producer id,
+    /// without reporting an error), so it is replaced. A broker that does not answer is an outage: wait.
+    private func checkStall(_ session: ProducerSession) {
+        guard let stallTimeout = configuration.stallTimeout else { return }
+        let now = Self.now()
+        let stalledFor = now &- lastProgress.load(ordering: .relaxed)
+        guard stalledFor > 1_000_000_000, now &- lastStallCheck.load(ordering: .relaxed) > 1_000_000_000,
+              registry.count > 0, !shutDown.load(ordering: .acquiring), current.withLock({ $0 === session }) else { return }
+        lastStallCheck.store(now, ordering: .relaxed)
+        // Only time while the broker answers counts: an outage (or a frozen broker) starts the window again.
+        guard session.brokerAnswers(timeout: .seconds(2)) else {
+            lastProgress.store(Self.now(), ordering: .relaxed)
+            return
+        }
+        guard stalledFor > UInt64(stallTimeout.rdkafkaMilliseconds) * 1_000_000 else { return }
+        logger.warning("Kafka producer: no acknowledgement while the broker answers; replacing the handle",
+                       metadata: ["stalled_s": "\(stalledFor / 1_000_000_000)", "outstanding": "\(registry.count)"])
+        replace(session)
+    }
+
+    /// Runs on the failed session's poll thread (after a fatal error or a stall): a new session takes over
+    /// every outstanding record.
+    private func replace(_ failed: ProducerSession) {
+        guard !shutDown.load(ordering: .acquiring), current.withLock({ $0 === failed }) else { return }
+        let next: ProducerSession
+        do {
+            next = try makeSession(number: failed.number + 1)
+        } catch {
+            logger.critical("Kafka producer: fatal error and no new handle", metadata: ["error": "\(error)"])
+            return
+        }
+        current.withLock { $0 = next }
+        lastProgress.store(Self.now(), ordering: .relaxed)
+        // No enqueue reaches the old handle from here on; what it held moves to the new one.
+        failed.handle.closeAndWaitForUsers()
+        let moved = registry.adopt(into: next.number)
+        for (id, record) in moved {
+            do { try next.produce(record, id: id) } catch { registry.fail(id, error) }
+        }
+        replacements.add(1, ordering: .relaxed)
+        logger.warning("Kafka producer: replaced its handle and handed over the records not yet acknowledged",
+                       metadata: ["records": "\(moved.count)", "handle": "\(next.handle.name)"])
+        failed.worker.stop(after: failed.finalJob(timeout: .zero, logger: logger) {})
+        deliveries.pulse()
+    }
+
+    /// How many times the producer replaced its librdkafka handle after a fatal error.
+    public var handleReplacements: Int { replacements.load(ordering: .relaxed) }
 
     /// Hands `record` to librdkafka without waiting; `onDelivery` runs once on the poll thread with the
     /// broker's acknowledgement or the failure. Throws ``KafkaError/Kind/queueFull`` when the local queue
     /// is full (back off and retry), ``KafkaError/Kind/closed`` after shutdown.
     public func enqueue(_ record: KafkaProducerRecord,
                         onDelivery: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void) throws(KafkaError) {
-        try handle.withHandle { (rk) throws(KafkaError) in
-            let id = registry.register(topic: record.topic, onDelivery)
+        while true {
+            guard let session = current.withLock({ $0 }), !shutDown.load(ordering: .acquiring) else { throw KafkaError.closed() }
+            if registry.count == 0 { lastProgress.store(Self.now(), ordering: .relaxed) }
+            let id = registry.register(record, session: session.number, resendUntil: resendDeadline(), onDelivery)
             do throws(KafkaError) {
-                try RDKafkaProduce.produce(rk, record, opaque: id)
+                try session.produce(record, id: id)
+                return
             } catch {
                 registry.cancel(id)
+                // A session being replaced refuses new records: the next one takes them.
+                if error.kind == .closed, current.withLock({ $0 !== session }) { continue }
                 throw error
             }
         }
@@ -100,24 +180,48 @@ public final class KafkaProducer: Sendable {
     /// Waits until every enqueued record has been acknowledged or failed.
     /// Throws ``KafkaError/Kind/timedOut`` if some are still outstanding after `timeout`.
     public func flush(timeout: Duration) async throws {
-        try await worker.run { [handle] () throws(KafkaError) in
-            let code = rd_kafka_flush(handle.pointer, timeout.rdkafkaMilliseconds)
-            guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw KafkaError(rdkafka: code, message: "flush timed out with \(rd_kafka_outq_len(handle.pointer)) outstanding")
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            guard let session = current.withLock({ $0 }) else { return }
+            let left = max(.zero, deadline - ContinuousClock.now)
+            var outcome: Result<Void, KafkaError> = .success(())
+            do {
+                try await session.worker.run { [handle = session.handle] () throws(KafkaError) in
+                    let code = rd_kafka_flush(handle.pointer, left.rdkafkaMilliseconds)
+                    guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                        throw KafkaError(rdkafka: code, message: "flush timed out with \(rd_kafka_outq_len(handle.pointer)) outstanding")
+                    }
+                }
+            } catch {
+                outcome = .failure(error)
             }
+            if case .failure(let error) = outcome {
+                // The session was replaced while flushing: flush the one that holds the records now.
+                if error.kind == .closed, current.withLock({ $0 !== session }) { continue }
+                throw error
+            }
+            // Records handed to a session that replaced this one meanwhile are flushed too.
+            if current.withLock({ $0 === session }) || registry.count == 0 { return }
         }
     }
 
     /// Flushes for up to `timeout`, fails whatever is left with ``KafkaError/Kind/closed``, and destroys
     /// the client. Every completion has run when this returns. Later calls return at once.
     public func shutdown(timeout: Duration = .seconds(30)) async {
-        worker.stop(after: Self.finalJob(handle: handle, registry: registry, logger: logger, timeout: timeout))
-        await worker.waitUntilStopped()
+        guard !shutDown.exchange(true, ordering: .acquiringAndReleasing), let session = current.withLock({ $0 }) else {
+            if let session = current.withLock({ $0 }) { await session.worker.waitUntilStopped() }
+            return
+        }
+        session.worker.stop(after: session.finalJob(timeout: timeout, logger: logger) { [registry] in
+            registry.failAll(KafkaError.closed("the producer shut down before the record was acknowledged"))
+        })
+        await session.worker.waitUntilStopped()
     }
 
     /// Records and protocol requests librdkafka still holds (`rd_kafka_outq_len`); 0 once shut down.
     public var outstandingCount: Int {
-        (try? handle.withHandle { rk in Int(rd_kafka_outq_len(rk)) }) ?? 0
+        guard let session = current.withLock({ $0 }) else { return 0 }
+        return (try? session.handle.withHandle { rk in Int(rd_kafka_outq_len(rk)) }) ?? 0
     }
 
     /// Counts delivery reports so far; read it before an ``enqueue(_:onDelivery:)`` that may find the queue
@@ -135,21 +239,6 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// The last job on the poll thread: flush, purge the rest, destroy, resolve leftovers.
-    private static func finalJob(handle: RDKafkaHandle, registry: DeliveryRegistry, logger: Logger,
-                                 timeout: Duration) -> @Sendable () -> Void {
-        return {
-            handle.closeAndWaitForUsers()
-            let rk = handle.pointer
-            if rd_kafka_flush(rk, timeout.rdkafkaMilliseconds) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                logger.warning("producer shutdown: \(registry.count) records not acknowledged in time, purging them")
-                _ = rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
-                _ = rd_kafka_flush(rk, 1000)
-            }
-            handle.destroy()
-            registry.failAll(KafkaError.closed("the producer shut down before the record was acknowledged"))
-        }
-    }
 }
 
 /// Gathers the results of a batch send and resumes the caller when the last one arrived.

@@ -18,6 +18,13 @@ public struct KafkaProducerConfiguration: Sendable {
     public var messageTimeoutMilliseconds: Int
     /// `queue.buffering.max.messages`: local queue size; beyond it `enqueue` throws ``KafkaError/Kind/queueFull``.
     public var queueBufferingMaxMessages: Int
+    /// `allow.auto.create.topics`: whether producing to a missing topic asks the broker to create it
+    /// (with the broker's default partition count). Services turn it off and recreate their topics with
+    /// ``KafkaTopicKeeper``.
+    public var autoCreateTopics: Bool
+    /// Replace the librdkafka handle (re-sending what it holds) when records have been outstanding this long
+    /// without any delivery report while the broker answers metadata requests; `nil` never does.
+    public var stallTimeout: Duration?
     /// Further librdkafka properties, applied verbatim after the ones above (so they win).
     public var extra: [String: String]
 
@@ -31,6 +38,8 @@ public struct KafkaProducerConfiguration: Sendable {
         compression: String = "none",
         messageTimeoutMilliseconds: Int = 120_000,
         queueBufferingMaxMessages: Int = 100_000,
+        autoCreateTopics: Bool = true,
+        stallTimeout: Duration? = .seconds(15),
         extra: [String: String] = [:]
     ) {
         self.bootstrapServers = bootstrapServers
@@ -42,6 +51,8 @@ public struct KafkaProducerConfiguration: Sendable {
         self.compression = compression
         self.messageTimeoutMilliseconds = messageTimeoutMilliseconds
         self.queueBufferingMaxMessages = queueBufferingMaxMessages
+        self.autoCreateTopics = autoCreateTopics
+        self.stallTimeout = stallTimeout
         self.extra = extra
     }
 
@@ -57,6 +68,7 @@ public struct KafkaProducerConfiguration: Sendable {
             ("compression.type", compression),
             ("message.timeout.ms", String(messageTimeoutMilliseconds)),
             ("queue.buffering.max.messages", String(queueBufferingMaxMessages)),
+            ("allow.auto.create.topics", autoCreateTopics ? "true" : "false"),
         ] + extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

@@ -3,7 +3,7 @@ import SCADAKafka
 import SCADATestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct BrokerOutageTests {
     /// Sends started while the broker is frozen complete after it resumes: none lost, none duplicated.
     @Test func sendsSurviveABrokerPause() async throws {
@@ -34,6 +34,50 @@ struct BrokerOutageTests {
             #expect(values.count == 400, "read \(values.count) messages")
             #expect(Set(values).count == values.count, "duplicates")
             #expect(Set(values) == Set((0..<100).map { "a\($0)" } + (0..<300).map { "b\($0)" }))
+        }
+    }
+
+    /// A broker that restarts without its state (tansu on memory storage: topics and producer ids gone).
+    /// The keeper recreates the topic with the partition count it had; the idempotent producer, refused as
+    /// unknown (a fatal error in librdkafka), replaces its handle and re-sends what was not acknowledged:
+    /// every send completes, every record sent from the outage on is in the new topic.
+    @Test func aProducerSurvivesABrokerThatForgotEverything() async throws {
+        try await withBroker { server in
+            let topic = uniqueName("forgot")
+            let logger = TestLogging.logger
+            let admin = try KafkaAdmin(bootstrapServers: server.bootstrapServers, logger: logger)
+            try await admin.createTopic(topic, partitions: 4)
+            let keeper = KafkaTopicKeeper(admin: admin, topics: [KafkaTopicSpec(name: topic, partitions: 1)], logger: logger)
+            #expect(try await keeper.ensure().isEmpty)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
+                bootstrapServers: server.bootstrapServers, clientID: "forgot", messageTimeoutMilliseconds: 90_000,
+                autoCreateTopics: false), logger: logger)
+            let before = await producer.send((0..<200).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 7)", value: "a\($0)".bytes) })
+            #expect(before.allSatisfy { (try? $0.get()) != nil })
+
+            server.stop()
+            async let during = producer.send((0..<300).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 7)", value: "b\($0)".bytes) })
+            try await server.restart()
+            try await eventually("the keeper recreates the topic", timeout: .seconds(30)) {
+                (try? await keeper.ensure()) == [topic]
+            }
+            let results = await during
+            let failures = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            #expect(failures.isEmpty, "\(failures.count) failed, e.g. \(failures.prefix(3))")
+            #expect(producer.handleReplacements >= 1)
+            let after = await producer.send((0..<100).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 7)", value: "c\($0)".bytes) })
+            #expect(after.allSatisfy { (try? $0.get()) != nil })
+            await producer.shutdown()
+            #expect(try await admin.listTopics().first { $0.name == topic }?.partitionCount == 4)
+            await admin.close()
+
+            let consumer = try makeConsumer(server, group: uniqueName("forgot"), topics: [topic])
+            let messages = try await consumer.consume(count: 400)
+            let extra = try await consumer.drain(for: .seconds(1))
+            await consumer.close()
+            let values = Set((messages + extra).map(\.value.text))
+            let expected = Set((0..<300).map { "b\($0)" } + (0..<100).map { "c\($0)" })
+            #expect(expected.subtracting(values).isEmpty, "missing: \(expected.subtracting(values).sorted().prefix(5))")
         }
     }
 }

@@ -33,8 +33,9 @@ def mosquitto_restart(run):
 
 
 def kafka_stop(run):
-    with run.event("tansu stopped 30 s"):
+    with run.event("tansu stopped 30 s") as event:
         down = run.pipeline.restart_server("tansu", down_seconds=30)
+        event["closed_ms"] = run.pipeline.closed_ms["tansu"]
     run.log(f"tansu back after {down:.1f} s; topics: {sorted(kafka_topics.topics(run.brokers()))}")
     checks = {"recovered": recovered(run, "all devices fresh after the Kafka restart", timeout=75)}
     if checks["recovered"][0]:

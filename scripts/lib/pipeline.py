@@ -64,6 +64,7 @@ class Pipeline:
         self.processes = []  # (name, Popen), in start order
         self.commands = {}  # name -> (command, env): what `restart` runs again
         self.ports = {}
+        self.closed_ms = {}  # server name -> when `restart_server` saw its port closed (UTC ms)
 
     # ---- processes ------------------------------------------------------------------------------
     def start(self, name, command, env=None):
@@ -240,6 +241,7 @@ class Pipeline:
             self.stop_one(name)
         port = self.ports[self.SERVER_PORTS[name]]
         wait_until(lambda: not listening(port), 10, f"{name} closed port {port}")
+        self.closed_ms[name] = int(time.time() * 1000)
         remaining = down_seconds - (time.monotonic() - began)
         if remaining > 0:
             time.sleep(remaining)  # the outage itself: its length is what the scenario is about

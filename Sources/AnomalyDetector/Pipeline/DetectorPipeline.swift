@@ -31,8 +31,13 @@ public struct DetectorPipeline: Service {
         logger.info("rules loaded", metadata: ["file": "\(configuration.rulesFile)", "rules": "\(rules.rules.count)"])
         let brokers = common.kafka.brokers, extra = common.kafka.properties
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
-            bootstrapServers: brokers, clientID: "anomaly-detector", lingerMilliseconds: 1, extra: extra), logger: logger)
+            bootstrapServers: brokers, clientID: "anomaly-detector", lingerMilliseconds: 1, autoCreateTopics: false, extra: extra),
+            logger: logger)
         let topology = try await TopicSetup(brokers: brokers, extra: extra, logger: logger).ensure()
+        let admin = try KafkaAdmin(bootstrapServers: brokers, logger: logger, extra: extra)
+        let topics = KafkaTopicKeeper(admin: admin, topics: Topics.layout(telemetryPartitions: topology.telemetryPartitions).map {
+            KafkaTopicSpec(name: $0.name, partitions: $0.partitions, config: $0.config)
+        }, logger: logger)
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
             bootstrapServers: brokers, groupID: configuration.groupID, topics: [Topics.telemetry],
             sessionTimeoutMilliseconds: common.kafka.sessionTimeoutMs, maxPollRecords: configuration.maxPollRecords,
@@ -84,6 +89,8 @@ public struct DetectorPipeline: Service {
                     }, reject: { _ in metrics.rulesRejected.increment() })
                 }
                 if let webhooks { group.addTask { await webhooks.run() } }
+                // A broker that lost its topics (restarted on memory storage) gets them back with their layout.
+                group.addTask { await topics.run() }
                 try await loop.run()
                 webhooks?.finish()
                 group.cancelAll()
@@ -93,6 +100,7 @@ public struct DetectorPipeline: Service {
         }
         await consumer.close()
         await producer.shutdown(timeout: .seconds(10))
+        await admin.close()
         await mqtt?.disconnect()
         if cloud !== mqtt { await cloud?.disconnect() }
         logger.info("stopped")

@@ -45,7 +45,7 @@ public struct Historian: Service {
                 extra: common.kafka.properties), logger: logger)
             let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
                 bootstrapServers: common.kafka.brokers, clientID: "db-interface", messageTimeoutMilliseconds: 0,
-                extra: common.kafka.properties), logger: logger)
+                autoCreateTopics: false, extra: common.kafka.properties), logger: logger)
             readiness.set("kafka", ready: true, detail: "consuming as \(configuration.groupID)")
             let writer = BatchWriter(database: database, writeConcern: writeConcern)
             await consume(consumer: consumer, producer: producer, writer: writer, stopping: stopping)

@@ -28,6 +28,10 @@ public struct PreprocessorPipeline: Service {
     public func run() async throws {
         let normaliser = try Normaliser(configuration: configuration)
         let producer = try KafkaProducer(configuration: producerConfiguration(), logger: logger)
+        let admin = try KafkaAdmin(bootstrapServers: common.kafka.brokers, logger: logger, extra: common.kafka.properties)
+        let topics = KafkaTopicKeeper(admin: admin, topics: Topics.layout().map {
+            KafkaTopicSpec(name: $0.name, partitions: $0.partitions, config: $0.config)
+        }, logger: logger)
         let output = KafkaOutput(producer: producer, metrics: metrics, logger: logger,
                                  maxInFlight: configuration.output.maxInFlight,
                                  deadLetterMaxBytes: configuration.output.deadLetterMaxBytes)
@@ -51,6 +55,8 @@ public struct PreprocessorPipeline: Service {
             }
             await withTaskGroup(of: Void.self) { watcher in
                 watcher.addTask { await watchHealth(mqtt: mqtt, output: output) }
+                // A broker that lost its topics (restarted on memory storage) gets them back with their layout.
+                watcher.addTask { await topics.run() }
                 do {
                     try await connectAndSubscribe(mqtt)
                     try? await gracefulShutdown()
@@ -73,6 +79,7 @@ public struct PreprocessorPipeline: Service {
         }
         await output.flush(timeout: .seconds(configuration.output.flushTimeoutSeconds))
         await producer.shutdown(timeout: .seconds(5))
+        await admin.close()
         logger.info("stopped", metadata: ["in_flight_left": "\(output.inFlight)"])
     }
 
@@ -128,6 +135,7 @@ public struct PreprocessorPipeline: Service {
             compression: configuration.output.compression,
             messageTimeoutMilliseconds: configuration.output.messageTimeoutMs,
             queueBufferingMaxMessages: configuration.output.maxInFlight + 10_000,
+            autoCreateTopics: false,
             extra: common.kafka.properties)
     }
 
