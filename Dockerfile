@@ -32,9 +32,10 @@ WORKDIR /src
 COPY Package.swift Package.resolved* ./
 RUN swift package resolve
 
-# Every target's folder must exist for the manifest to load, test targets included.
+# Every target's folder must exist for the manifest to load, test targets and build plugins included.
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Plugins ./Plugins
 
 # All products, release mode, Swift runtime and Foundation linked statically: the runtime image
 # needs only the C libraries (and libcurl for FoundationNetworking, pulled in by curl).

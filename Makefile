@@ -28,6 +28,11 @@ run: setup
 test: setup
 	@bash scripts/test.sh $(TEST_FILTER)
 
+## Unit tests only (Tests/*/Unit/): pure logic, no server started (any attempt fails the test). Needs only the
+## Swift toolchain and the C libraries' headers, not the venv.
+test-unit: setup
+	@bash scripts/test-unit.sh
+
 ## Benchmarks: figures printed as medians of several runs next to a same-run baseline.
 bench: setup
 	@swift build -c release $(SWIFT_BUILD_FLAGS)

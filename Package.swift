@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // The SCADA platform: five services joined by MQTT, Kafka and MongoDB.
 // See ARCHITECTURE.md for the rooms and who may import whom.
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
@@ -15,13 +16,26 @@ let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "as
 
 /// A service: one library module holding everything, plus a thin executable.
 func service(_ module: String, executable: String, dependencies: [Target.Dependency], exclude: [String] = [],
-             resources: [Resource]? = nil) -> [Target] {
+             resources: [Resource]? = nil, plugins: [Target.PluginUsage]? = nil) -> [Target] {
     [
         .target(name: module, dependencies: dependencies + ["SCADACore", "SCADAOps", log, metrics, lifecycle],
-                exclude: exclude, resources: resources, swiftSettings: strict),
+                exclude: exclude, resources: resources, swiftSettings: strict, plugins: plugins),
         .executableTarget(name: executable, dependencies: [.target(name: module)], swiftSettings: strict),
     ]
 }
+
+/// The preprocessor's decoder folders (`Sources/Preprocessor/Decoders/<name>/`): their `decoder.yaml` is embedded by
+/// the DecoderTables plugin and their `testdata/` is read by the golden test, so neither is a source of the module.
+/// Listed here so that adding a device type stays one new folder.
+let decoderFolderFiles: [String] = {
+    let root = Context.packageDirectory + "/Sources/Preprocessor/Decoders"
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return folders.sorted().flatMap { folder in
+        ["decoder.yaml", "testdata", "README.md"]
+            .filter { FileManager.default.fileExists(atPath: "\(root)/\(folder)/\($0)") }
+            .map { "Decoders/\(folder)/\($0)" }
+    }
+}()
 
 let package = Package(
     name: "scada",
@@ -79,7 +93,8 @@ let package = Package(
     + service("PLCSimulator", executable: "plc-simulator",
               dependencies: ["SCADAMQTT", "SCADAConcurrency", argumentParser, .product(name: "GRDB", package: "GRDB.swift"), hummingbird])
     + service("Preprocessor", executable: "preprocessor",
-              dependencies: ["SCADAMQTT", "SCADAKafka", "SCADAConcurrency", prometheus])
+              dependencies: ["SCADAMQTT", "SCADAKafka", "SCADAConcurrency", prometheus, .product(name: "Yams", package: "Yams")],
+              exclude: decoderFolderFiles, plugins: [.plugin(name: "DecoderTables")])
     + service("DBInterface", executable: "db-interface",
               dependencies: ["SCADAKafka", "SCADAMongo", "SCADAConcurrency", prometheus])
     + service("AnomalyDetector", executable: "anomaly-detector",
@@ -95,6 +110,10 @@ let package = Package(
         // Operator and deployment CLI.
         .target(name: "SCADACtl", dependencies: ["SCADACore", "SCADAKafka", argumentParser, httpClient], swiftSettings: strict),
         .executableTarget(name: "scadactl", dependencies: ["SCADACtl", argumentParser], swiftSettings: strict),
+
+        // Build-time embedding of the preprocessor's decoder tables (Decoders/<name>/decoder.yaml).
+        .executableTarget(name: "embed-decoder-tables", swiftSettings: strict),
+        .plugin(name: "DecoderTables", capability: .buildTool(), dependencies: ["embed-decoder-tables"]),
 
         // Benchmarks that need no server (run by `make bench`).
         .executableTarget(name: "bson-bench", dependencies: ["SCADAMongo"], swiftSettings: strict),

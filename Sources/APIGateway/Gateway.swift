@@ -119,7 +119,7 @@ public struct Gateway: Service {
     private func consumer(_ role: String, topics: [String], reset: KafkaOffsetReset) throws -> KafkaConsumer {
         try KafkaConsumer(configuration: KafkaConsumerConfiguration(
             bootstrapServers: common.kafka.brokers, groupID: "\(configuration.groupIDPrefix)-\(instanceID)-\(role)", topics: topics,
-            sessionTimeoutMilliseconds: common.kafka.sessionTimeoutMs, autoOffsetReset: reset, maxPollRecords: 1_000,
+            sessionTimeout: .milliseconds(common.kafka.sessionTimeoutMs), autoOffsetReset: reset, maxPollRecords: 1_000,
             clientID: "api-gateway-\(role)", extra: common.kafka.properties), logger: logger)
     }
 

@@ -1,8 +1,3 @@
-/// Where a consumer group starts on a partition without a committed offset.
-public enum KafkaOffsetReset: String, Sendable {
-    case earliest, latest
-}
-
 /// Settings of a ``KafkaConsumer``. Offsets are only ever committed by the application
 /// (`enable.auto.commit` and `enable.auto.offset.store` are always false).
 public struct KafkaConsumerConfiguration: Sendable {
@@ -12,10 +7,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var groupID: String
     /// Topics to subscribe to.
     public var topics: [String]
-    /// `session.timeout.ms`. tansu takes about half of it to complete a group join, so tests use ~6000.
-    public var sessionTimeoutMilliseconds: Int
-    /// `heartbeat.interval.ms`; `nil` means a third of the session timeout, at most 3000.
-    public var heartbeatIntervalMilliseconds: Int?
+    /// `session.timeout.ms`. tansu takes about half of it to complete a group join, so tests use ~6 s.
+    public var sessionTimeout: Duration
+    /// `heartbeat.interval.ms`; `nil` means a third of the session timeout, at most 3 s.
+    public var heartbeatInterval: Duration?
     /// `auto.offset.reset`.
     public var autoOffsetReset: KafkaOffsetReset
     /// Largest batch `messages` takes from librdkafka at once (also the sequence's buffer bound).
@@ -33,8 +28,8 @@ public struct KafkaConsumerConfiguration: Sendable {
         bootstrapServers: String,
         groupID: String,
         topics: [String],
-        sessionTimeoutMilliseconds: Int = 45_000,
-        heartbeatIntervalMilliseconds: Int? = nil,
+        sessionTimeout: Duration = .seconds(45),
+        heartbeatInterval: Duration? = nil,
         autoOffsetReset: KafkaOffsetReset = .earliest,
         maxPollRecords: Int = 500,
         clientID: String = "scada",
@@ -44,8 +39,8 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers
         self.groupID = groupID
         self.topics = topics
-        self.sessionTimeoutMilliseconds = sessionTimeoutMilliseconds
-        self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
+        self.sessionTimeout = sessionTimeout
+        self.heartbeatInterval = heartbeatInterval
         self.autoOffsetReset = autoOffsetReset
         self.maxPollRecords = maxPollRecords
         self.clientID = clientID
@@ -55,14 +50,15 @@ public struct KafkaConsumerConfiguration: Sendable {
 
     /// The librdkafka properties, in the order they are applied.
     var properties: [(key: String, value: String)] {
-        let heartbeat = heartbeatIntervalMilliseconds ?? min(3000, max(100, sessionTimeoutMilliseconds / 3))
+        let session = sessionTimeout.kafkaMilliseconds
+        let heartbeat = heartbeatInterval?.kafkaMilliseconds ?? min(3000, max(100, session / 3))
         return [
             ("bootstrap.servers", bootstrapServers),
             ("group.id", groupID),
             ("client.id", clientID),
-            ("session.timeout.ms", String(sessionTimeoutMilliseconds)),
+            ("session.timeout.ms", String(session)),
             ("heartbeat.interval.ms", String(heartbeat)),
-            ("auto.offset.reset", autoOffsetReset.rawValue),
+            ("auto.offset.reset", autoOffsetReset.value),
             ("enable.partition.eof", "false"),
             ("queued.max.messages.kbytes", String(prefetchKilobytes)),
         ]

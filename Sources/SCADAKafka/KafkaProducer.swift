@@ -59,8 +59,8 @@ public final class KafkaProducer: Sendable {
 
     /// Until when a record refused for a missing topic or partition is re-sent: its message timeout.
     private func resendDeadline() -> UInt64 {
-        let timeout = UInt64(max(0, configuration.messageTimeoutMilliseconds)) * 1_000_000
-        return timeout == 0 ? UInt64.max : Self.now() &+ timeout
+        guard let timeout = configuration.messageTimeout else { return UInt64.max }
+        return Self.now() &+ UInt64(max(1, timeout.kafkaMilliseconds)) * 1_000_000
     }
 
     /// Runs on the poll thread after each poll. Records outstanding, no delivery report for
@@ -138,7 +138,7 @@ public final class KafkaProducer: Sendable {
     /// Sends `record` and returns once the broker acknowledged it (per `acks`).
     /// Waits while the local queue is full, up to the message timeout.
     public func send(_ record: KafkaProducerRecord) async throws -> KafkaDeliveryReport {
-        let deadline = ContinuousClock.now + .milliseconds(configuration.messageTimeoutMilliseconds)
+        let deadline = configuration.messageTimeout.map { ContinuousClock.now + $0 }
         while true {
             let seen = deliveryGeneration
             do {
@@ -149,7 +149,7 @@ public final class KafkaProducer: Sendable {
                         continuation.resume(throwing: error)
                     }
                 }
-            } catch let error as KafkaError where error.kind == .queueFull && ContinuousClock.now < deadline {
+            } catch let error as KafkaError where error.kind == .queueFull && deadline.map({ ContinuousClock.now < $0 }) ?? true {
                 try await waitForDelivery(after: seen)
             }
         }
@@ -159,14 +159,14 @@ public final class KafkaProducer: Sendable {
     public func send(_ records: [KafkaProducerRecord]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !records.isEmpty else { return [] }
         let collector = BatchCollector(count: records.count)
-        let deadline = ContinuousClock.now + .milliseconds(configuration.messageTimeoutMilliseconds)
+        let deadline = configuration.messageTimeout.map { ContinuousClock.now + $0 }
         for (index, record) in records.enumerated() {
             while true {
                 let seen = deliveryGeneration
                 do {
                     try enqueue(record) { collector.set(index, $0) }
                     break
-                } catch where error.kind == .queueFull && ContinuousClock.now < deadline {
+                } catch where error.kind == .queueFull && deadline.map({ ContinuousClock.now < $0 }) ?? true {
                     do { try await waitForDelivery(after: seen) } catch { collector.set(index, .failure(error)); break }
                 } catch {
                     collector.set(index, .failure(error))

@@ -6,16 +6,17 @@ public struct KafkaProducerConfiguration: Sendable {
     public var clientID: String
     /// `enable.idempotence`: no duplicates or reordering on retries (requires `acks=all`).
     public var idempotent: Bool
-    /// `acks`: "all", "1" or "0".
-    public var acks: String
+    /// `acks`.
+    public var acks: KafkaAcks
     /// `linger.ms`: how long to wait to fill a batch.
-    public var lingerMilliseconds: Int
+    public var linger: Duration
     /// `batch.size`: maximum bytes of one batch.
     public var batchSize: Int
-    /// `compression.type`: "none", "gzip", "snappy", "lz4" or "zstd".
-    public var compression: String
-    /// `message.timeout.ms`: a record not acknowledged by then fails with ``KafkaError/Kind/messageTimedOut``.
-    public var messageTimeoutMilliseconds: Int
+    /// `compression.type`.
+    public var compression: KafkaCompression
+    /// `message.timeout.ms`: a record not acknowledged by then fails with ``KafkaError/Kind/messageTimedOut``;
+    /// `nil` never gives up on a record.
+    public var messageTimeout: Duration?
     /// `queue.buffering.max.messages`: local queue size; beyond it `enqueue` throws ``KafkaError/Kind/queueFull``.
     public var queueBufferingMaxMessages: Int
     /// `allow.auto.create.topics`: whether producing to a missing topic asks the broker to create it
@@ -32,11 +33,11 @@ public struct KafkaProducerConfiguration: Sendable {
         bootstrapServers: String,
         clientID: String = "scada",
         idempotent: Bool = true,
-        acks: String = "all",
-        lingerMilliseconds: Int = 5,
+        acks: KafkaAcks = .all,
+        linger: Duration = .milliseconds(5),
         batchSize: Int = 1_000_000,
-        compression: String = "none",
-        messageTimeoutMilliseconds: Int = 120_000,
+        compression: KafkaCompression = .none,
+        messageTimeout: Duration? = .seconds(120),
         queueBufferingMaxMessages: Int = 100_000,
         autoCreateTopics: Bool = true,
         stallTimeout: Duration? = .seconds(15),
@@ -46,10 +47,10 @@ public struct KafkaProducerConfiguration: Sendable {
         self.clientID = clientID
         self.idempotent = idempotent
         self.acks = acks
-        self.lingerMilliseconds = lingerMilliseconds
+        self.linger = linger
         self.batchSize = batchSize
         self.compression = compression
-        self.messageTimeoutMilliseconds = messageTimeoutMilliseconds
+        self.messageTimeout = messageTimeout
         self.queueBufferingMaxMessages = queueBufferingMaxMessages
         self.autoCreateTopics = autoCreateTopics
         self.stallTimeout = stallTimeout
@@ -62,11 +63,11 @@ public struct KafkaProducerConfiguration: Sendable {
             ("bootstrap.servers", bootstrapServers),
             ("client.id", clientID),
             ("enable.idempotence", idempotent ? "true" : "false"),
-            ("acks", acks),
-            ("linger.ms", String(lingerMilliseconds)),
+            ("acks", acks.value),
+            ("linger.ms", String(linger.kafkaMilliseconds)),
             ("batch.size", String(batchSize)),
-            ("compression.type", compression),
-            ("message.timeout.ms", String(messageTimeoutMilliseconds)),
+            ("compression.type", compression.value),
+            ("message.timeout.ms", String(messageTimeout.map { max(1, $0.kafkaMilliseconds) } ?? 0)),
             ("queue.buffering.max.messages", String(queueBufferingMaxMessages)),
             ("allow.auto.create.topics", autoCreateTopics ? "true" : "false"),
         ] + extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

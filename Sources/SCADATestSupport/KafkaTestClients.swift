@@ -9,13 +9,13 @@ extension KafkaServer {
     public func consumer(topics: [String], group: String = "test-\(UUID().uuidString.prefix(8))",
                          logger: Logger = TestLogging.logger) throws -> KafkaConsumer {
         try KafkaConsumer(configuration: KafkaConsumerConfiguration(
-            bootstrapServers: bootstrapServers, groupID: group, topics: topics, sessionTimeoutMilliseconds: 6000), logger: logger)
+            bootstrapServers: bootstrapServers, groupID: group, topics: topics, sessionTimeout: .milliseconds(6000)), logger: logger)
     }
 
     /// An idempotent producer.
-    public func producer(messageTimeoutMilliseconds: Int = 30_000, logger: Logger = TestLogging.logger) throws -> KafkaProducer {
+    public func producer(messageTimeout: Duration = .seconds(30), logger: Logger = TestLogging.logger) throws -> KafkaProducer {
         try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrapServers,
-                                                                    messageTimeoutMilliseconds: messageTimeoutMilliseconds),
+                                                                    messageTimeout: messageTimeout),
                           logger: logger)
     }
 }

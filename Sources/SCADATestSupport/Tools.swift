@@ -16,7 +16,11 @@ public enum Tools {
 
     /// The absolute path of `name`, searched in the venv, then PATH, then /usr/sbin.
     /// Throws an error naming the install command when it is missing.
+    /// With `SCADA_NO_SERVERS=1` (`make test-unit`) every server start fails: a unit test that needs one is misfiled.
     public static func locate(_ name: String, installHint: String) throws -> String {
+        if ProcessInfo.processInfo.environment["SCADA_NO_SERVERS"] == "1" {
+            throw TestServerError("`\(name)` was asked for, but SCADA_NO_SERVERS=1: tests under Tests/*/Unit/ must not start servers")
+        }
         var candidates = [venv.appendingPathComponent("bin").appendingPathComponent(name).path]
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         candidates += path.split(separator: ":").map { "\($0)/\(name)" }

@@ -31,7 +31,7 @@ public struct DetectorPipeline: Service {
         logger.info("rules loaded", metadata: ["file": "\(configuration.rulesFile)", "rules": "\(rules.rules.count)"])
         let brokers = common.kafka.brokers, extra = common.kafka.properties
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
-            bootstrapServers: brokers, clientID: "anomaly-detector", lingerMilliseconds: 1, autoCreateTopics: false, extra: extra),
+            bootstrapServers: brokers, clientID: "anomaly-detector", linger: .milliseconds(1), autoCreateTopics: false, extra: extra),
             logger: logger)
         let topology = try await TopicSetup(brokers: brokers, extra: extra, logger: logger).ensure()
         let admin = try KafkaAdmin(bootstrapServers: brokers, logger: logger, extra: extra)
@@ -40,7 +40,7 @@ public struct DetectorPipeline: Service {
         }, logger: logger)
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
             bootstrapServers: brokers, groupID: configuration.groupID, topics: [Topics.telemetry],
-            sessionTimeoutMilliseconds: common.kafka.sessionTimeoutMs, maxPollRecords: configuration.maxPollRecords,
+            sessionTimeout: .milliseconds(common.kafka.sessionTimeoutMs), maxPollRecords: configuration.maxPollRecords,
             clientID: "anomaly-detector", prefetchKilobytes: configuration.prefetchKilobytes, extra: extra), logger: logger)
         readiness.set("kafka", ready: true, detail: "consuming as \(configuration.groupID)")
         let mqtt = try await connectMQTT(url: common.mqtt.url, suffix: "", enabled: configuration.alerts.mqttEnabled)

@@ -40,11 +40,11 @@ public struct Historian: Service {
             let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
                 bootstrapServers: common.kafka.brokers, groupID: configuration.groupID,
                 topics: [Topics.telemetry, Topics.deviceStatus, Topics.alerts],
-                sessionTimeoutMilliseconds: common.kafka.sessionTimeoutMs,
+                sessionTimeout: .milliseconds(common.kafka.sessionTimeoutMs),
                 maxPollRecords: configuration.batch.maxDocuments, clientID: "db-interface",
                 extra: common.kafka.properties), logger: logger)
             let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
-                bootstrapServers: common.kafka.brokers, clientID: "db-interface", messageTimeoutMilliseconds: 0,
+                bootstrapServers: common.kafka.brokers, clientID: "db-interface", messageTimeout: nil,
                 autoCreateTopics: false, extra: common.kafka.properties), logger: logger)
             readiness.set("kafka", ready: true, detail: "consuming as \(configuration.groupID)")
             let writer = BatchWriter(database: database, writeConcern: writeConcern)

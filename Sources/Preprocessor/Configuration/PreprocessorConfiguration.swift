@@ -1,15 +1,19 @@
+import SCADAKafka
+
 /// The `preprocessor:` section of the service's YAML configuration. Every field has a default;
 /// `configmaps/preprocessor.yaml` lists them all with comments.
 public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
     public var input = Input()
     public var limits = Limits()
-    public var routes: [Route] = Route.defaults
+    /// The route table, tried in order. Unset (the default): every decoder's own routes (its `decoder.yaml`, or
+    /// its `customDecoders` entry) by priority. Set: exactly these, replacing the decoders' routes.
+    public var routes: [Route]?
     /// Topics that are never telemetry (commands and their acknowledgements): skipped silently.
     public var ignoreTopics: [String] = ["+/+/commands", "+/+/commands/ack", "+/+/+/commands", "+/+/+/commands/ack"]
     /// Topics carrying birth (`online`) and last-will (`offline`) messages: `status/{device id}`.
     public var statusTopics: [String] = ["status/+"]
-    /// Plain-JSON device types defined without code.
-    public var customDecoders: [CustomDecoderConfiguration] = []
+    /// Plain-JSON device types defined without code, in the shape of a `Decoders/<name>/decoder.yaml`.
+    public var customDecoders: [DecoderDefinition] = []
     public var enrichment = Enrichment()
     public var output = Output()
 
@@ -102,14 +106,28 @@ public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
         guard output.maxInFlight > 0, input.bufferMessages > 0, input.batchSize > 0 else {
             throw RouteError("input.bufferMessages, input.batchSize and output.maxInFlight must be positive")
         }
+        guard KafkaCompression(named: output.compression) != nil else {
+            throw RouteError("output.compression must be one of \(KafkaCompression.allCases.map(\.value).joined(separator: ", ")), not '\(output.compression)'")
+        }
+        guard output.lingerMs >= 0, output.messageTimeoutMs >= 0 else {
+            throw RouteError("output.lingerMs and output.messageTimeoutMs must not be negative")
+        }
         for topic in input.topics + ignoreTopics + statusTopics { _ = try TopicPattern(topic) }
-        let known = DecoderCatalog.decoders(custom: customDecoders)
-        for route in routes {
+        let known = try DecoderCatalog.decoders(custom: customDecoders)
+        for route in try resolvedRoutes() {
             _ = try TopicPattern(route.topic)
             guard known[route.decoder] != nil else {
                 throw RouteError("route \(route.topic): unknown decoder '\(route.decoder)' (known: \(known.keys.sorted().joined(separator: ", ")))")
             }
         }
+    }
+}
+
+extension PreprocessorConfiguration {
+    /// The routes in force: ``routes`` when set, else the decoders' own.
+    public func resolvedRoutes() throws(RouteError) -> [Route] {
+        if let routes { return routes }
+        return try DecoderCatalog.defaultRoutes(custom: customDecoders)
     }
 }
 
@@ -133,55 +151,6 @@ public struct Route: Codable, Sendable, Equatable {
         topic = try container.decodeIfPresent(String.self, forKey: .topic) ?? "#"
         field = try container.decodeIfPresent(String.self, forKey: .field) ?? ""
         self.decoder = try container.decode(String.self, forKey: .decoder)
-    }
-
-    public static let defaults: [Route] = [
-        Route(topic: "factory/cnc/+", decoder: "cnc"),
-        Route(topic: "factory/#", field: "cnc_id", decoder: "cnc"),
-        Route(topic: "factory/line*", decoder: "manufacturing"),
-        Route(topic: "factory/energy*", decoder: "energy"),
-        Route(topic: "factory/environment*", decoder: "environment"),
-        Route(topic: "factory/vehicles/+", decoder: "vehicle"),
-        Route(topic: "factory/fishtank/+/range", decoder: "fish_tank_range"),
-        Route(topic: "factory/fishtank/+", decoder: "fish_tank"),
-        Route(topic: "factory/#", decoder: "generic"),
-    ]
-}
-
-/// A plain-JSON device type defined in configuration (no code): where its id, time and measurements are.
-public struct CustomDecoderConfiguration: Codable, Sendable, Equatable {
-    public var name: String
-    public var idFields: [String]
-    public var timestampFields: [String]
-    public var seqField: String
-    public var payloadField: String
-    public var tagFields: [String]
-
-    enum CodingKeys: String, CodingKey { case name, idFields, timestampFields, seqField, payloadField, tagFields }
-
-    public init(name: String, idFields: [String], timestampFields: [String] = ["timestamp"], seqField: String = "seq",
-                payloadField: String = "", tagFields: [String] = []) {
-        self.name = name
-        self.idFields = idFields
-        self.timestampFields = timestampFields
-        self.seqField = seqField
-        self.payloadField = payloadField
-        self.tagFields = tagFields
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decode(String.self, forKey: .name)
-        idFields = try container.decodeIfPresent([String].self, forKey: .idFields) ?? ["device_id"]
-        timestampFields = try container.decodeIfPresent([String].self, forKey: .timestampFields) ?? ["timestamp"]
-        seqField = try container.decodeIfPresent(String.self, forKey: .seqField) ?? "seq"
-        payloadField = try container.decodeIfPresent(String.self, forKey: .payloadField) ?? ""
-        tagFields = try container.decodeIfPresent([String].self, forKey: .tagFields) ?? []
-    }
-
-    var rules: FieldRules {
-        FieldRules(deviceType: name, idFields: idFields, timestampFields: timestampFields, seqField: seqField,
-                   payloadField: payloadField.isEmpty ? nil : payloadField, tagFields: Set(tagFields))
     }
 }
 

@@ -1,7 +1,7 @@
 import SCADACore
 
 /// The JSON type a known field must have.
-public enum FieldKind: String, Sendable, Codable {
+public enum FieldKind: String, Sendable, Codable, Equatable {
     case number, boolean, string
 
     func accepts(_ value: JSONScalar) -> Bool {
@@ -27,10 +27,14 @@ public struct FieldRules: Sendable {
     public var tagFields: Set<String>
     /// Expected types of known measurement fields (paths relative to the payload).
     public var kinds: [String: FieldKind]
+    /// Measurements (metrics or states) that must be present.
+    public var required: [String]
+    /// When set, a last topic level starting with this prefix becomes the sample's line.
+    public var lineFromTopic: String?
 
     public init(deviceType: String, idFields: [String], timestampFields: [String] = ["timestamp", "ts", "time"],
                 seqField: String = "seq", payloadField: String? = nil, tagFields: Set<String> = [],
-                kinds: [String: FieldKind] = [:]) {
+                kinds: [String: FieldKind] = [:], required: [String] = [], lineFromTopic: String? = nil) {
         self.deviceType = deviceType
         self.idFields = idFields
         self.timestampFields = timestampFields
@@ -38,6 +42,8 @@ public struct FieldRules: Sendable {
         self.payloadField = payloadField
         self.tagFields = tagFields
         self.kinds = kinds
+        self.required = required
+        self.lineFromTopic = lineFromTopic
     }
 
     /// Largest accepted device id, in bytes.
@@ -91,6 +97,13 @@ public struct FieldRules: Sendable {
         }
         guard !sample.metrics.isEmpty || !sample.states.isEmpty else {
             throw Rejection(.missingField, "the payload has no measurements")
+        }
+        for name in required where !sample.metrics.contains(where: { $0.name == name }) && !sample.states.contains(where: { $0.name == name }) {
+            throw Rejection(.missingField, "'\(name)' is missing")
+        }
+        if let lineFromTopic {
+            let level = input.lastTopicLevel
+            if level.hasPrefix(lineFromTopic) { sample.line = String(level) }
         }
         return sample
     }

@@ -2,9 +2,10 @@ import SCADACore
 
 /// A decoder plugin: turns one device type's payload into a ``DecodedSample``.
 ///
-/// To add a device type, add a file with a type conforming to this protocol, list it in
-/// ``DecoderCatalog/builtIn``, and route topics to its ``name`` in the `preprocessor.routes` config.
-/// Plain JSON devices need no code at all: see `preprocessor.customDecoders`.
+/// Most device types need no code: a folder `Decoders/<name>/` with a `decoder.yaml` field table (its routes,
+/// id, time and field kinds) and golden cases in `testdata/`, or a `preprocessor.customDecoders` entry. A type
+/// whose payload needs code conforms to this protocol, lives in its folder next to a `decoder.yaml` saying
+/// `implementation: swift`, and is listed in ``DecoderCatalog/swiftDecoders``.
 public protocol TelemetryDecoder: Sendable {
     /// The name used in configuration and, by default, as the record's `device_type`.
     var name: String { get }

@@ -32,9 +32,9 @@ public struct Normaliser: Sendable {
         var statusTopics: [TopicPattern] = []
         for topic in configuration.statusTopics { statusTopics.append(try TopicPattern(topic)) }
         self.statusTopics = statusTopics
-        let decoders = DecoderCatalog.decoders(custom: configuration.customDecoders)
+        let decoders = try DecoderCatalog.decoders(custom: configuration.customDecoders)
         var routes: [(pattern: TopicPattern, field: String, decoder: any TelemetryDecoder)] = []
-        for route in configuration.routes {
+        for route in try configuration.resolvedRoutes() {
             guard let decoder = decoders[route.decoder] else { throw RouteError("unknown decoder '\(route.decoder)'") }
             routes.append((try TopicPattern(route.topic), route.field, decoder))
         }

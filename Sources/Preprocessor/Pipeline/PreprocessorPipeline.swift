@@ -131,9 +131,9 @@ public struct PreprocessorPipeline: Service {
         KafkaProducerConfiguration(
             bootstrapServers: common.kafka.brokers,
             clientID: "preprocessor",
-            lingerMilliseconds: configuration.output.lingerMs,
-            compression: configuration.output.compression,
-            messageTimeoutMilliseconds: configuration.output.messageTimeoutMs,
+            linger: .milliseconds(configuration.output.lingerMs),
+            compression: KafkaCompression(named: configuration.output.compression) ?? .lz4,
+            messageTimeout: configuration.output.messageTimeoutMs > 0 ? .milliseconds(configuration.output.messageTimeoutMs) : nil,
             queueBufferingMaxMessages: configuration.output.maxInFlight + 10_000,
             autoCreateTopics: false,
             extra: common.kafka.properties)

@@ -108,7 +108,7 @@ import Testing
         // The test plays the anomaly-detector: it reads scada.alert-actions and answers with the new state.
         let detector = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
             bootstrapServers: servers.kafka.bootstrapServers, groupID: "test-detector", topics: [Topics.alertActions],
-            sessionTimeoutMilliseconds: 6000), logger: testLogger)
+            sessionTimeout: .milliseconds(6000)), logger: testLogger)
         let seen = Locked<[AlarmAction]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -65,7 +65,7 @@ struct Servers {
     }
 
     func producer() throws -> KafkaProducer {
-        try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: kafka.bootstrapServers, lingerMilliseconds: 1),
+        try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: kafka.bootstrapServers, linger: .milliseconds(1)),
                           logger: testLogger)
     }
 

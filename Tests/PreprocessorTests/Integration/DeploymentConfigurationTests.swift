@@ -40,7 +40,7 @@ import Testing
 
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
             bootstrapServers: kafka.bootstrapServers, groupID: "deployment-test", topics: [Topics.telemetry],
-            sessionTimeoutMilliseconds: 6000), logger: testLogger)
+            sessionTimeout: .milliseconds(6000)), logger: testLogger)
         let simulator = try MQTTClient(configuration: MQTTConfiguration(
             url: "mqtt://plc-simulator:plc-simulator-change-me@127.0.0.1:\(broker.port)", clientID: "simulator-deployment-test"),
             logger: testLogger)

@@ -63,7 +63,7 @@ func makePublisher(_ servers: Servers, id: String = "publisher-\(UUID().uuidStri
 func makeConsumer(_ servers: Servers, topics: [String]) throws -> KafkaConsumer {
     try KafkaConsumer(configuration: KafkaConsumerConfiguration(
         bootstrapServers: servers.kafka.bootstrapServers, groupID: "test-\(UUID().uuidString.prefix(8))", topics: topics,
-        sessionTimeoutMilliseconds: 6000), logger: testLogger)
+        sessionTimeout: .milliseconds(6000)), logger: testLogger)
 }
 
 /// A manufacturing payload with a sequence number (timestamps now, so they are never in the future).

@@ -160,19 +160,40 @@ enum SamplePayloads {
 
     @Test func configurationErrorsAreClear() {
         var configuration = PreprocessorConfiguration()
-        configuration.routes.append(Route(topic: "factory/x", decoder: "nope"))
+        configuration.routes = [Route(topic: "factory/x", decoder: "nope")]
         #expect(throws: RouteError.self) { try Normaliser(configuration: configuration) }
         configuration = PreprocessorConfiguration()
-        configuration.customDecoders = [CustomDecoderConfiguration(name: "pump", idFields: ["pump_id"])]
-        configuration.routes.insert(Route(topic: "factory/pumps/+", decoder: "pump"), at: 0)
-        let normaliser = try? Normaliser(configuration: configuration)
-        let outcome = normaliser?.process(topic: "factory/pumps/p1",
-                                          payload: Array(#"{"pump_id":"p1","timestamp":1747379028000,"flow":3}"#.utf8),
-                                          receiveTime: SamplePayloads.now)
-        guard case .telemetry(let id, let json, _)? = outcome, let record = try? TelemetryRecord(jsonBytes: json) else {
-            Issue.record("custom decoder did not decode: \(String(describing: outcome))")
+        configuration.customDecoders = [DecoderDefinition(name: "valve", implementation: .swift)]
+        #expect(throws: RouteError.self) { try Normaliser(configuration: configuration) }
+    }
+
+    /// One `customDecoders` entry is a whole device type: its routes join the default table, its kinds are enforced.
+    @Test func aCustomDecoderIsOneEntry() throws {
+        var configuration = PreprocessorConfiguration()
+        configuration.customDecoders = [DecoderDefinition(name: "pump", routes: [DecoderRoute(topic: "factory/pumps/+")],
+                                                          idFields: ["pump_id"], tagFields: ["model"], kinds: ["flow": .number],
+                                                          required: ["flow"])]
+        let normaliser = try Normaliser(configuration: configuration)
+        let outcome = normaliser.process(topic: "factory/pumps/p1",
+                                         payload: Array(#"{"pump_id":"p1","timestamp":1747379028000,"flow":3,"model":"X1"}"#.utf8),
+                                         receiveTime: SamplePayloads.now)
+        guard case .telemetry(let id, let json, _) = outcome else {
+            Issue.record("custom decoder did not decode: \(outcome)")
             return
         }
-        #expect(id == "p1" && record.deviceType == "pump" && record.metrics == ["flow": 3])
+        let pump = try TelemetryRecord(jsonBytes: json)
+        #expect(id == "p1" && pump.deviceType == "pump" && pump.metrics == ["flow": 3] && pump.tags == ["model": "X1"])
+        let wrong = normaliser.process(topic: "factory/pumps/p1", payload: Array(#"{"pump_id":"p1","timestamp":1747379028000,"flow":"fast"}"#.utf8),
+                                       receiveTime: SamplePayloads.now)
+        guard case .rejected(let rejection) = wrong else {
+            Issue.record("a flow of the wrong kind was accepted: \(wrong)")
+            return
+        }
+        #expect(rejection.reason == .wrongType)
+        // The built-in routes still apply around it.
+        #expect(try record("factory/line1", SamplePayloads.manufacturing).deviceType == "manufacturing")
+        let defaults = try PreprocessorConfiguration().resolvedRoutes()
+        #expect(defaults.first?.decoder == "cnc" && defaults.last == Route(topic: "factory/#", decoder: "generic"))
+        #expect(try configuration.resolvedRoutes().count == defaults.count + 1)
     }
 }

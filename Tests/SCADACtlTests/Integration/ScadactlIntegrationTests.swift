@@ -116,7 +116,7 @@ import Testing
         }
         let detector = try KafkaConsumer(configuration: KafkaConsumerConfiguration(
             bootstrapServers: pipeline.kafka.bootstrapServers, groupID: "ctl-test-detector", topics: [Topics.alertActions],
-            sessionTimeoutMilliseconds: 6000), logger: testLogger)
+            sessionTimeout: .milliseconds(6000)), logger: testLogger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 var current = raised

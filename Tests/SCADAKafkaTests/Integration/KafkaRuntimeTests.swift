@@ -35,7 +35,7 @@ struct KafkaRuntimeTests {
     @Test func unacknowledgedSendTimesOut() async throws {
         let port = try Loopback.freePort()
         let producer = try KafkaProducer(
-            configuration: .init(bootstrapServers: "127.0.0.1:\(port)", messageTimeoutMilliseconds: 1000), logger: silentLogger)
+            configuration: .init(bootstrapServers: "127.0.0.1:\(port)", messageTimeout: .seconds(1)), logger: silentLogger)
         do {
             _ = try await producer.send(KafkaProducerRecord(topic: "nowhere", key: "k", value: [1]))
             Issue.record("send without a broker succeeded")

@@ -33,14 +33,14 @@ func withBroker<T>(_ body: (KafkaServer) async throws -> T) async throws -> T {
 func makeConsumer(_ server: KafkaServer, group: String, topics: [String]) throws -> KafkaConsumer {
     try KafkaConsumer(
         configuration: KafkaConsumerConfiguration(bootstrapServers: server.bootstrapServers, groupID: group, topics: topics,
-                                                  sessionTimeoutMilliseconds: 6000),
+                                                  sessionTimeout: .milliseconds(6000)),
         logger: testLogger)
 }
 
-func makeProducer(_ server: KafkaServer, messageTimeoutMilliseconds: Int = 30_000) throws -> KafkaProducer {
+func makeProducer(_ server: KafkaServer, messageTimeout: Duration = .seconds(30)) throws -> KafkaProducer {
     try KafkaProducer(
         configuration: KafkaProducerConfiguration(bootstrapServers: server.bootstrapServers,
-                                                  messageTimeoutMilliseconds: messageTimeoutMilliseconds),
+                                                  messageTimeout: messageTimeout),
         logger: testLogger)
 }
 

@@ -10,7 +10,7 @@ struct BrokerOutageTests {
         try await withBroker { server in
             let topic = uniqueName("pause")
             try server.createTopic(topic, partitions: 2)
-            let producer = try makeProducer(server, messageTimeoutMilliseconds: 60_000)
+            let producer = try makeProducer(server, messageTimeout: .seconds(60))
             let before = await producer.send((0..<100).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 5)", value: "a\($0)".bytes) })
             #expect(before.allSatisfy { (try? $0.get()) != nil })
 
@@ -50,7 +50,7 @@ struct BrokerOutageTests {
             let keeper = KafkaTopicKeeper(admin: admin, topics: [KafkaTopicSpec(name: topic, partitions: 1)], logger: logger)
             #expect(try await keeper.ensure().isEmpty)
             let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
-                bootstrapServers: server.bootstrapServers, clientID: "forgot", messageTimeoutMilliseconds: 90_000,
+                bootstrapServers: server.bootstrapServers, clientID: "forgot", messageTimeout: .seconds(90),
                 autoCreateTopics: false), logger: logger)
             let before = await producer.send((0..<200).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 7)", value: "a\($0)".bytes) })
             #expect(before.allSatisfy { (try? $0.get()) != nil })
