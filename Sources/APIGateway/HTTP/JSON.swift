@@ -1,3 +1,4 @@
+import SCADACore
 import Foundation
 
 /// A JSON value the gateway writes: ordered objects, exact integers, and already-encoded fragments
@@ -31,7 +32,7 @@ indirect enum JSON: Sendable, Equatable {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .int(let number): out.append(contentsOf: String(number).utf8)
+        case .int(let number): JSONBytes.appendInteger(Int64(number), to: &out)
         case .double(let number): JSON.writeNumber(number, into: &out)
         case .string(let text): JSON.writeString(text, into: &out)
         case .raw(let bytes): out.append(contentsOf: bytes)
@@ -54,35 +55,9 @@ indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    /// A finite number in its shortest round-trip form; integral values without a fraction. NaN and
-    /// infinities (not JSON) become `null`.
-    static func writeNumber(_ number: Double, into out: inout [UInt8]) {
-        guard number.isFinite else { out.append(contentsOf: "null".utf8); return }
-        if number == number.rounded(), abs(number) < 1e15 {
-            out.append(contentsOf: String(Int64(number)).utf8)
-        } else {
-            out.append(contentsOf: number.description.utf8)
-        }
-    }
+    static func writeNumber(_ number: Double, into out: inout [UInt8]) { JSONBytes.appendDouble(number, to: &out) }
 
-    static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                        hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    static func writeString(_ text: String, into out: inout [UInt8]) { JSONBytes.appendString(text, to: &out) }
 
     /// Parses JSON text (strict: `JSONDecoder`'s grammar); nil when it is not JSON.
     static func parse(_ bytes: [UInt8]) -> JSON? {
