@@ -53,9 +53,12 @@ extension IntegrationTests {
             let subscriber = try await Subscriber.start(url: harness.broker.url, filters: ["factory/line1/commands/ack"])
             let simulator = try await harness.startSimulator(harness.configuration([DeviceGroup(profile: "manufacturing", count: 1, interval: 0.1)]))
             #expect(await subscriber.wait { _ in simulator.connectedCount == 1 })
-            try await Task.sleep(for: .milliseconds(300))  // the command subscription follows the connect
-            try await subscriber.client.publish(topic: "factory/line1/commands", payload: commandPayload("c-7", "launch_rocket"))
-            #expect(await subscriber.wait { _ in !subscriber.objects(on: "factory/line1/commands/ack").isEmpty })
+            // The command subscription follows the connect: send (the same command id) until the device answers.
+            try await eventually("the device answers the command", timeout: .seconds(15), interval: .milliseconds(250)) {
+                if !subscriber.objects(on: "factory/line1/commands/ack").isEmpty { return true }
+                try await subscriber.client.publish(topic: "factory/line1/commands", payload: commandPayload("c-7", "launch_rocket"))
+                return false
+            }
             let ack = try #require(subscriber.objects(on: "factory/line1/commands/ack").first)
             #expect(ack["command_id"] as? String == "c-7" && ack["result"] as? String == "rejected")
             #expect((ack["reason"] as? String)?.contains("unknown command 'launch_rocket'") == true)

@@ -2,6 +2,7 @@ import Foundation
 import SCADACore
 import SCADAKafka
 import SCADAMQTT
+import SCADATestSupport
 import Testing
 @testable import Preprocessor
 
@@ -180,16 +181,26 @@ import Testing
         var preprocessor = try await RunningPreprocessor.start(servers, clientID: "pp-restart")
         let publisher = try await makePublisher(servers)
         let count = 3000
+        let published = Locked(0)
         let publishing = Task {
             for index in 0..<count {
                 try await publisher.publish(topic: "factory/line1", payload: linePayload(device: "R\(index % 3)", seq: index / 3))
-                if index % 100 == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                published.withLock { $0 += 1 }
+                if index % 100 == 0 { try await Task.sleep(for: .milliseconds(20)) }  // paces the stream (a PLC's rate)
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Stop once the first instance is handling the stream, start again once the broker has queued more for it.
+        let running = preprocessor
+        try await eventually("the first instance produces", timeout: .seconds(20), interval: .milliseconds(10)) {
+            running.metric("preprocessor_records_produced_total") >= 300
+        }
         try await preprocessor.stop()
         let handledByFirst = preprocessor.metric("preprocessor_records_produced_total")
-        try await Task.sleep(for: .milliseconds(300))
+        let publishedAtStop = published.value
+        try await eventually("messages queue at the broker while the preprocessor is away", timeout: .seconds(20),
+                             interval: .milliseconds(10)) {
+            published.value >= min(count, publishedAtStop + 300)
+        }
         preprocessor = try await RunningPreprocessor.start(servers, clientID: "pp-restart")
         try await publishing.value
         let consumer = try makeConsumer(servers, topics: [Topics.telemetry])
