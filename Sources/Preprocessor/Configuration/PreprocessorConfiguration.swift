@@ -39,11 +39,25 @@ public struct PreprocessorConfiguration: Codable, Sendable, Equatable {
         /// When a message is acknowledged to the broker: `afterKafka` (once Kafka has its record, or its dead
         /// letter: a crash loses nothing, the broker sends again what was not acknowledged) or `onReceipt`.
         public var acknowledge: Acknowledge = .afterKafka
+        /// With a shared group: taking over the session of a replica that died (see ``Takeover``).
+        public var takeover = Takeover()
         /// Messages taken from the buffer per pipeline step.
         public var batchSize: Int = 1_000
         /// After a small batch, wait this long (µs) for more messages before the next step: fewer wake-ups at
         /// moderate rates, at most this much added latency. 0 disables.
         public var lingerMicroseconds: Int = 1_000
+        public init() {}
+    }
+
+    /// Taking over a dead replica's persistent session in a shared group: the broker goes on queueing the dead
+    /// member's share there. After `graceSeconds` offline (its last will), the first live replica by client id
+    /// adopts the session, passes its messages to Kafka and deletes it.
+    public struct Takeover: Codable, Sendable, Equatable {
+        public var enabled: Bool = true
+        /// How long a peer stays offline before its session is taken over (a restart within it keeps its own).
+        public var graceSeconds: Int = 10
+        /// The adopted session has been drained once it delivered nothing for this long.
+        public var quietMilliseconds: Int = 2_000
         public init() {}
     }
 

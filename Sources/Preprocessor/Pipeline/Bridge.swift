@@ -16,7 +16,8 @@ struct Bridge: Sendable {
     /// Most distinct topics whose plan is cached.
     static let planCacheLimit = 100_000
 
-    func run(_ mqtt: MQTTClient) async {
+    /// `onBatch` is told the size of every batch taken (the session takeover's intake clock).
+    func run(_ mqtt: MQTTClient, onBatch: @Sendable (Int) -> Void = { _ in }) async {
         var plans: [String: TopicPlan] = [:]
         let messages = mqtt.messages
         while true {
@@ -24,6 +25,7 @@ struct Bridge: Sendable {
             if batch.isEmpty { break }
             let receiveTime = Clock.milliseconds()
             metrics.received.increment(by: Int64(batch.count))
+            onBatch(batch.count)
             for message in batch {
                 let plan: TopicPlan
                 if let cached = plans[message.topic] {

@@ -18,6 +18,9 @@ public final class PreprocessorMetrics: Sendable {
     let deliveryFailures: Counter
     let backpressureWaits: Counter
     let mqttDisconnects: Counter
+    /// Sessions of dead peer replicas taken over (shared groups), and the messages found in them.
+    let takeovers: Counter
+    let takeoverMessages: Counter
     let bufferDepth: Gauge
     let inFlight: Gauge
     /// Device timestamp (≈ publish time) to Kafka acknowledgement.
@@ -38,6 +41,8 @@ public final class PreprocessorMetrics: Sendable {
         deliveryFailures = Counter(label: "preprocessor_delivery_failures_total", factory: factory)
         backpressureWaits = Counter(label: "preprocessor_backpressure_waits_total", factory: factory)
         mqttDisconnects = Counter(label: "preprocessor_mqtt_disconnects_total", factory: factory)
+        takeovers = Counter(label: "preprocessor_session_takeovers_total", factory: factory)
+        takeoverMessages = Counter(label: "preprocessor_takeover_messages_total", factory: factory)
         bufferDepth = Gauge(label: "preprocessor_buffer_depth", factory: factory)
         inFlight = Gauge(label: "preprocessor_records_in_flight", factory: factory)
         publishToAck = Timer(label: "preprocessor_publish_to_ack_seconds", factory: factory)

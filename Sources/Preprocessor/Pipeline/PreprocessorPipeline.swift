@@ -35,10 +35,18 @@ public struct PreprocessorPipeline: Service {
         let output = KafkaOutput(producer: producer, metrics: metrics, logger: logger,
                                  maxInFlight: configuration.output.maxInFlight,
                                  deadLetterMaxBytes: configuration.output.deadLetterMaxBytes)
-        let mqtt = try MQTTClient(configuration: try mqttConfiguration(), logger: logger)
+        let mqttSettings = try mqttConfiguration()
+        let mqtt = try MQTTClient(configuration: mqttSettings, logger: logger)
         let bridge = Bridge(normaliser: normaliser, output: output, metrics: metrics,
                             batchSize: configuration.input.batchSize,
                             intakeLinger: .microseconds(configuration.input.lingerMicroseconds), logger: logger)
+        let presence = presenceTopic(clientID: mqttSettings.clientID)
+        let takeover = presence.map { _ in
+            PeerTakeover(selfID: mqttSettings.clientID, group: configuration.input.sharedGroup, filters: subscriptionFilters(),
+                         base: mqttSettings, grace: .seconds(configuration.input.takeover.graceSeconds),
+                         quiet: .milliseconds(configuration.input.takeover.quietMilliseconds), bridge: bridge,
+                         metrics: metrics, logger: logger)
+        }
 
         // The bridge and the health watcher are child tasks: shutdown waits for both. Only the watcher is
         // cancelled on a graceful stop; the bridge ends by itself after the last received message.
@@ -50,6 +58,10 @@ public struct PreprocessorPipeline: Service {
                     if case .disconnected(let reason) = event, reason != "disconnected by the client" {
                         metrics.mqttDisconnects.increment()
                     }
+                    // Announced on every (re)connect: the will said `offline` if the connection was lost.
+                    if case .connected = event, let presence {
+                        try? await mqtt.publish(topic: presence, payload: Array("online".utf8), retain: true)
+                    }
                     if case .disconnected(reason: "disconnected by the client") = event { break }
                 }
             }
@@ -57,6 +69,7 @@ public struct PreprocessorPipeline: Service {
                 watcher.addTask { await watchHealth(mqtt: mqtt, output: output) }
                 // A broker that lost its topics (restarted on memory storage) gets them back with their layout.
                 watcher.addTask { await topics.run() }
+                if let takeover { watcher.addTask { await takeover.run() } }
                 do {
                     try await connectAndSubscribe(mqtt)
                     try? await gracefulShutdown()
@@ -71,6 +84,8 @@ public struct PreprocessorPipeline: Service {
                 // A replica that goes away (rollout, scale-down) must not keep receiving its share of the
                 // group at the broker: leave the group; the other replicas take over at once.
                 for filter in subscriptionFilters() { try? await mqtt.unsubscribe(filter) }
+                // Left on purpose (not dead): nothing for the peers to take over.
+                if let presence { try? await mqtt.publish(topic: presence, payload: Array("left".utf8), retain: true) }
             }
             // Stops reading, writes the acknowledgement of every message read, then DISCONNECT; the
             // bridge ends once it has handed the last received message to Kafka.
@@ -102,6 +117,14 @@ public struct PreprocessorPipeline: Service {
         let filters = subscriptionFilters()
         try await mqtt.subscribe(filters.map { ($0, qos) })
         logger.info("subscribed", metadata: ["filters": "\(filters)", "client_id": "\(mqtt.configuration.clientID)"])
+    }
+
+    /// Where this replica announces itself to its peers, when dead replicas' sessions are taken over.
+    func presenceTopic(clientID: String) -> String? {
+        let input = configuration.input
+        guard input.takeover.enabled, !input.sharedGroup.isEmpty, input.persistentSession,
+              PeerTakeover.canAnnounce(input.sharedGroup), PeerTakeover.canAnnounce(clientID) else { return nil }
+        return PeerTakeover.presenceTopic(group: input.sharedGroup, clientID: clientID)
     }
 
     /// The subscribed filters: `$share/<group>/<topic>` when replicas share the load.
@@ -148,6 +171,9 @@ public struct PreprocessorPipeline: Service {
         mqtt.keepAlive = configuration.input.keepAliveSeconds
         mqtt.acknowledgement = configuration.input.acknowledge == .afterKafka ? .afterProcessing : .onReceipt
         mqtt.processingDrainTimeout = .seconds(max(1, configuration.output.flushTimeoutSeconds))
+        if let presence = presenceTopic(clientID: clientID) {
+            mqtt.will = MQTTMessage(topic: presence, string: "offline", retain: true)
+        }
         return mqtt
     }
 }
