@@ -141,7 +141,8 @@ def malformed_storm(run, total=10_000, rate=1000):
                         for kind, (ok, reason, bad) in by_kind.items())
     checks["dead letters"] = (not wrong and twice == 0 and acked == total,
                               f"{len(found)} of {total} storm messages in scada.deadletter, {len(wrong)} missing or with "
-                              f"another reason, {twice} twice; {summary}")
+                              f"another reason, {twice} twice; {summary}"
+                              + (f"; e.g. {[(number, kind) for number, kind, _ in wrong[:10]]}" if wrong else ""))
     restarted = [instance for instance, pid in pids.items() if not run.pipeline.alive(instance) or run.pipeline.pid(instance) != pid]
     checks["no restarts"] = (not restarted, f"services restarted or dead: {restarted or 'none'}")
     return checks
