@@ -20,6 +20,8 @@ public final class KafkaProducer: Sendable {
     /// Pulsed after every delivery report: a sender waiting for room in the local queue waits on it.
     private let deliveries: AsyncPulse
     private let replacements = Atomic<Int>(0)
+    /// Records refused at once for a missing topic or partition, produced again after each poll.
+    private let parked = ParkedRecords()
     /// Monotonic time (ns) of the last delivery report, or of the first record enqueued while none was outstanding.
     private let lastProgress = Atomic<UInt64>(0)
     /// Monotonic time (ns) the poll thread last asked whether a stalled producer's broker answers.
@@ -51,7 +53,11 @@ public final class KafkaProducer: Sendable {
                                 self?.lastProgress.store(Self.now(), ordering: .relaxed)
                                 deliveries.pulse()
                             },
-                            onIdle: { [weak self] session in self?.checkStall(session) },
+                            onIdle: { [weak self] session in
+                                self?.retryParked(session)
+                                self?.checkStall(session)
+                            },
+                            onRefused: { [weak self] id, record in self?.park(id, record) ?? false },
                             onFatal: { [weak self] failed in self?.replace(failed) })
     }
 
@@ -61,6 +67,28 @@ public final class KafkaProducer: Sendable {
     private func resendDeadline() -> UInt64 {
         guard let timeout = configuration.messageTimeout else { return UInt64.max }
         return Self.now() &+ UInt64(max(1, timeout.kafkaMilliseconds)) * 1_000_000
+    }
+
+    /// Parks a record whose re-send (after a delivery report about a missing topic) librdkafka refused at once.
+    private func park(_ id: UInt, _ record: KafkaProducerRecord) -> Bool {
+        guard !shutDown.load(ordering: .acquiring), let session = current.withLock({ $0 }) else { return false }
+        let entry = ParkedRecords.Entry(id: id, record: record, until: resendDeadline())
+        switch parked.produceInOrder(entry, now: Self.now(), produce: { (record, id) throws(KafkaError) in
+            try session.produce(record, id: id)
+        }) {
+        case .produced, .parked: return true
+        case .failed: return false
+        }
+    }
+
+    /// Runs on the poll thread after each poll: produces the parked records again, in order.
+    private func retryParked(_ session: ProducerSession) {
+        guard current.withLock({ $0 === session }) else { return }
+        let (produced, failed) = parked.retry(now: Self.now()) { (record, id) throws(KafkaError) in
+            try session.produce(record, id: id)
+        }
+        for (id, error) in failed { registry.fail(id, error) }
+        if produced > 0 || !failed.isEmpty { deliveries.pulse() }
     }
 
     /// Runs on the poll thread after each poll. Records outstanding, no delivery report for
@@ -100,9 +128,16 @@ public final class KafkaProducer: Sendable {
         lastProgress.store(Self.now(), ordering: .relaxed)
         // No enqueue reaches the old handle from here on; what it held moves to the new one.
         failed.handle.closeAndWaitForUsers()
+        // Parked records are in the registry too: they move with the rest, in their order.
+        parked.removeAll()
         let moved = registry.adopt(into: next.number)
         for (id, record) in moved {
-            do { try next.produce(record, id: id) } catch { registry.fail(id, error) }
+            let entry = ParkedRecords.Entry(id: id, record: record, until: resendDeadline())
+            if case .failed(let error) = parked.produceInOrder(entry, now: Self.now(), produce: { (record, id) throws(KafkaError) in
+                try next.produce(record, id: id)
+            }) {
+                registry.fail(id, error)
+            }
         }
         replacements.add(1, ordering: .relaxed)
         logger.warning("Kafka producer: replaced its handle and handed over the records not yet acknowledged",
@@ -122,16 +157,16 @@ public final class KafkaProducer: Sendable {
         while true {
             guard let session = current.withLock({ $0 }), !shutDown.load(ordering: .acquiring) else { throw KafkaError.closed() }
             if registry.count == 0 { lastProgress.store(Self.now(), ordering: .relaxed) }
-            let id = registry.register(record, session: session.number, resendUntil: resendDeadline(), onDelivery)
-            do throws(KafkaError) {
-                try session.produce(record, id: id)
-                return
-            } catch {
-                registry.cancel(id)
-                // A session being replaced refuses new records: the next one takes them.
-                if error.kind == .closed, current.withLock({ $0 !== session }) { continue }
-                throw error
+            let until = resendDeadline()
+            let id = registry.register(record, session: session.number, resendUntil: until, onDelivery)
+            let outcome = parked.produceInOrder(ParkedRecords.Entry(id: id, record: record, until: until), now: Self.now()) {
+                (record, id) throws(KafkaError) in try session.produce(record, id: id)
             }
+            guard case .failed(let error) = outcome else { return }
+            registry.cancel(id)
+            // A session being replaced refuses new records: the next one takes them.
+            if error.kind == .closed, current.withLock({ $0 !== session }) { continue }
+            throw error
         }
     }
 
@@ -181,6 +216,20 @@ public final class KafkaProducer: Sendable {
     /// Throws ``KafkaError/Kind/timedOut`` if some are still outstanding after `timeout`.
     public func flush(timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
+        // Parked records first reach librdkafka (produced again after each poll, which pulses).
+        while parked.count > 0 {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else {
+                throw KafkaError(.timedOut, message: "flush timed out with \(parked.count) records waiting for their topic")
+            }
+            let seen = deliveries.generation
+            await withTaskGroup(of: Void.self) { [deliveries] group in
+                group.addTask { try? await deliveries.wait(after: seen) }
+                group.addTask { try? await Task.sleep(for: min(left, .milliseconds(250))) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
         while true {
             guard let session = current.withLock({ $0 }) else { return }
             let left = max(.zero, deadline - ContinuousClock.now)

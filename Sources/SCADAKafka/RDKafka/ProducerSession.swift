@@ -12,16 +12,18 @@ final class ProducerSession: Sendable {
     let worker: BlockingWorker
 
     /// `onReport` runs after each delivery report; `onIdle` after each poll and `onFatal` after a fatal
-    /// error, both on this session's poll thread, outside any librdkafka callback.
+    /// error, both on this session's poll thread, outside any librdkafka callback. `onRefused` is offered a
+    /// record whose re-send librdkafka refused at once (its topic is still missing); true when it took it.
     init(number: UInt64, properties: [(key: String, value: String)], registry: DeliveryRegistry, logger: Logger,
          onReport: @escaping @Sendable () -> Void, onIdle: @escaping @Sendable (ProducerSession) -> Void,
+         onRefused: @escaping @Sendable (UInt, KafkaProducerRecord) -> Bool,
          onFatal: @escaping @Sendable (ProducerSession) -> Void) throws(KafkaError) {
         let fatal = FatalRelay()
         let resender = WeakSession()
         let context = RDKafkaContext(logger: logger, onDelivery: { message in
             registry.deliver(message, session: number) { id, record in
                 guard let session = resender.value else { return false }
-                do { try session.produce(record, id: id) } catch { return false }
+                do { try session.produce(record, id: id) } catch { return onRefused(id, record) }
                 return true
             }
             onReport()
