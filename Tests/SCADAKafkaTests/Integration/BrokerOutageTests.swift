@@ -80,4 +80,48 @@ struct BrokerOutageTests {
             #expect(expected.subtracting(values).isEmpty, "missing: \(expected.subtracting(values).sorted().prefix(5))")
         }
     }
+
+    /// A broker back without the topic, and librdkafka's metadata already says so (0 partitions): records sent
+    /// now are refused at once by librdkafka. They must wait for the topic, in order, not fail (the preprocessor
+    /// would turn them into dead letters): once the topic is created they are all delivered.
+    @Test func recordsSentWhileTheTopicIsMissingWaitForIt() async throws {
+        try await withBroker { server in
+            let topic = uniqueName("missing")
+            let admin = try KafkaAdmin(bootstrapServers: server.bootstrapServers, logger: testLogger)
+            try await admin.createTopic(topic, partitions: 3)
+            let lines = Locked<[String]>([])
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(
+                bootstrapServers: server.bootstrapServers, clientID: "missing", messageTimeout: .seconds(90),
+                autoCreateTopics: false, extra: ["topic.metadata.refresh.interval.ms": "1000"]),
+                logger: RecordingLogHandler.logger("missing", messages: lines))
+            let before = await producer.send((0..<50).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 5)", value: "a\($0)".bytes) })
+            #expect(before.allSatisfy { (try? $0.get()) != nil })
+
+            server.stop()
+            try await server.restart()
+            try await eventually("librdkafka sees the topic gone", timeout: .seconds(60)) {
+                lines.value.contains { $0.contains(topic) && $0.contains("partition count changed") && $0.contains("to 0") }
+            }
+            async let during = producer.send((0..<100).map { KafkaProducerRecord(topic: topic, key: "k\($0 % 5)", value: "b\($0)".bytes) })
+            try await admin.createTopic(topic, partitions: 3)
+            let results = await during
+            let failures = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            #expect(failures.isEmpty, "\(failures.count) of 100 failed, e.g. \(failures.prefix(2))")
+            await producer.shutdown()
+            await admin.close()
+
+            let consumer = try makeConsumer(server, group: uniqueName("missing"), topics: [topic])
+            let messages = try await consumer.consume(count: 100)
+            let extra = try await consumer.drain(for: .seconds(1))
+            await consumer.close()
+            let values = (messages + extra).map(\.value.text)
+            #expect(Set(values) == Set((0..<100).map { "b\($0)" }))
+            // Per key, in the order sent.
+            for key in 0..<5 {
+                let sent = (0..<100).filter { $0 % 5 == key }.map { "b\($0)" }
+                let got = (messages + extra).filter { $0.key.map(\.text) == "k\(key)" }.map(\.value.text)
+                #expect(got == sent, "key k\(key) out of order")
+            }
+        }
+    }
 }
