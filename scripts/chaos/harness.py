@@ -57,6 +57,7 @@ class ChaosRun:
         self.gaps = {}  # (simulator, device) -> gap of the seq_gap fault injected there
         self.expected_alarms = []  # alarm ids that must be raised exactly once
         self.injected = []  # descriptions of the injected alarm faults
+        self.injected_at = {}  # expected alarm id -> wall-clock ms its fault was sent (its raise comes after)
         self.rss_peak_kb, self.rss_series = {}, {}
         self.sampling = False
         self.restarts = []  # services this run restarted on purpose
@@ -163,6 +164,12 @@ class ChaosRun:
         log_path = os.path.join(self.pipeline.dir, f"{simulator}.log")
         before = _count_lines(log_path, "fault injected", device)
         publisher = RawPublisher(self.pipeline.ports["mqtt"], f"chaos-injector-{os.getpid()}")
+        # A fault raises its alarm only when the alarm is not active already (one alarm per device, rule and
+        # metric): wait until what the scenario's own disruption raised (e.g. seq jumps while a dead replica's
+        # share was stranded) has cleared.
+        wait_until(lambda: not alarm_active(self.brokers(), expected_alarm), 90,
+                   f"{expected_alarm} not active before the fault is injected", interval=2)
+        self.injected_at.setdefault(expected_alarm, self.now_ms())
         command = {"command_id": f"chaos-{len(self.injected)}-{self.now_ms()}", "command": "inject_fault", "params": params}
         publisher.publish(f"{COMMAND_TOPICS[device]}/commands", json.dumps(command).encode())
         publisher.close()
@@ -263,16 +270,38 @@ def _count_lines(path, text, device):
         return 0
 
 
-def alarms_raised(brokers, before_ms=None):
-    """{alarm id: number of `raised` transitions} on scada.alerts (with an event time before `before_ms`)."""
-    raised = {}
+def alarm_active(brokers, alarm):
+    """Whether the latest record of `alarm` on scada.alerts says its condition is present."""
+    latest = None
     for _, _, _, value, _ in kafka_topics.read_topic(brokers, "scada.alerts"):
         try:
             record = json.loads(value)
         except (TypeError, ValueError):
             continue
-        if record.get("transition") == "raised" and (before_ms is None or record.get("event_time", 0) < before_ms):
-            raised[record["alert_id"]] = raised.get(record["alert_id"], 0) + 1
+        if record.get("alert_id") == alarm and (latest is None or record.get("sequence", 0) >= latest.get("sequence", 0)):
+            latest = record
+    return bool(latest and latest.get("active"))
+
+
+def raised_transitions(brokers):
+    """[(alarm id, event time)] of every `raised` transition on scada.alerts."""
+    raised = []
+    for _, _, _, value, _ in kafka_topics.read_topic(brokers, "scada.alerts"):
+        try:
+            record = json.loads(value)
+        except (TypeError, ValueError):
+            continue
+        if record.get("transition") == "raised":
+            raised.append((record["alert_id"], record.get("event_time", 0)))
+    return raised
+
+
+def alarms_raised(brokers, before_ms=None, transitions=None):
+    """{alarm id: number of `raised` transitions} on scada.alerts (with an event time before `before_ms`)."""
+    raised = {}
+    for alarm, event_time in (raised_transitions(brokers) if transitions is None else transitions):
+        if before_ms is None or event_time < before_ms:
+            raised[alarm] = raised.get(alarm, 0) + 1
     return raised
 
 

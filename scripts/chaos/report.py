@@ -1,7 +1,7 @@
 """The result of one scenario (sent, stored, duplicates, lost, alarms, verdict, named gaps) and the table."""
 import accounting
 import kafka_topics
-from harness import alarms_raised
+from harness import alarms_raised, raised_transitions
 
 KNOWN_GAP = "kill -9 preprocessor"  # libmosquitto acknowledges on read, before Kafka has the record
 # tansu keeps records in memory only: what it had acknowledged, and the db-interface had not read yet, goes
@@ -63,9 +63,19 @@ def account(run, checks):
     extra = sum(len(set(stored.get(device, {})) - expected.get(device, set())) for device in stored
                 if device in expected)
     duplicates = sum(int(entry.get("duplicates") or 0) for entry in registry.values())
-    raised = alarms_raised(run.brokers())
+    transitions = raised_transitions(run.brokers())
+    # An expected alarm counts from the moment its fault was sent: a raise of the same alarm before that is
+    # the disruption's own doing (e.g. the seq jumps a device shows while a dead replica's share is stranded),
+    # reported apart, not as the injected fault raised twice.
+    injected_at = getattr(run, "injected_at", {})
+    raised, before_injection = {}, {}
+    for alarm, event_time in transitions:
+        if alarm in injected_at and event_time < injected_at[alarm]:
+            before_injection[alarm] = before_injection.get(alarm, 0) + 1
+        else:
+            raised[alarm] = raised.get(alarm, 0) + 1
     # Alarms of the simulators' clean stop (last will `offline` → device-silence) are not the scenario's.
-    before_stop = alarms_raised(run.brokers(), before_ms=getattr(run, "simulators_stopped_ms", None))
+    before_stop = alarms_raised(run.brokers(), before_ms=getattr(run, "simulators_stopped_ms", None), transitions=transitions)
     alarm_problems = [f"{alarm} raised {raised.get(alarm, 0)}x" for alarm in run.expected_alarms if raised.get(alarm, 0) != 1]
     other_alarms = {alarm: count for alarm, count in before_stop.items() if alarm not in run.expected_alarms}
     failures = [f"{name}: {detail}" for name, (ok, detail) in checks.items() if not ok]
@@ -84,7 +94,7 @@ def account(run, checks):
         "alarms_expected": len(run.expected_alarms),
         "alarms_raised": sum(1 for alarm in run.expected_alarms if raised.get(alarm, 0) >= 1),
         "alarms_raised_twice": [alarm for alarm in run.expected_alarms if raised.get(alarm, 0) > 1],
-        "other_alarms": other_alarms, "injected": run.injected, "skipped_by_seq_gap": sum(len(s) for s in skipped.values()),
+        "other_alarms": other_alarms, "expected_alarms_raised_before_injection": before_injection, "injected": run.injected, "skipped_by_seq_gap": sum(len(s) for s in skipped.values()),
         "queued_at_stop": sum(len(s) for s in queued.values()), "gaps": gaps, "events": run.events,
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
         "rss_peak_mb": {name: round(kb / 1024, 1) for name, kb in sorted(run.rss_peak_kb.items())},

@@ -162,7 +162,16 @@ final class DetectorLoop: @unchecked Sendable {
 
     private func publishOutputs() async {
         guard evaluator.hasOutputs else { return }
-        await publisher.publish(evaluator.takeOutputs())
+        let outputs = evaluator.takeOutputs()
+        // Every transition is an event an operator may ask about later: logged once, as it is published.
+        for output in outputs {
+            logger.info("alarm transition", metadata: [
+                "alarm": "\(output.record.alertId)", "state": "\(output.record.state.rawValue)",
+                "transition": "\(output.record.transition?.rawValue ?? "-")", "sequence": "\(output.record.sequence)",
+                "event_time": "\(output.record.eventTime)", "partition": "\(output.partition)",
+            ])
+        }
+        await publisher.publish(outputs)
     }
 
     private func runTimers() async {
