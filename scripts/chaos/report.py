@@ -67,12 +67,15 @@ def account(run, checks):
     # An expected alarm counts from the moment its fault was sent: a raise of the same alarm before that is
     # the disruption's own doing (e.g. the seq jumps a device shows while a dead replica's share is stranded),
     # reported apart, not as the injected fault raised twice.
+    # Raises caused by the simulators' clean stop (last wills `offline`, then the last samples arriving after
+    # them) are not the scenario's either.
     injected_at = getattr(run, "injected_at", {})
+    stopped_ms = getattr(run, "simulators_stopped_ms", None)
     raised, before_injection = {}, {}
     for alarm, event_time in transitions:
         if alarm in injected_at and event_time < injected_at[alarm]:
             before_injection[alarm] = before_injection.get(alarm, 0) + 1
-        else:
+        elif stopped_ms is None or event_time < stopped_ms:
             raised[alarm] = raised.get(alarm, 0) + 1
     # Alarms of the simulators' clean stop (last will `offline` → device-silence) are not the scenario's.
     before_stop = alarms_raised(run.brokers(), before_ms=getattr(run, "simulators_stopped_ms", None), transitions=transitions)

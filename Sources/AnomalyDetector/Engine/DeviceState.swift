@@ -23,8 +23,6 @@ final class DeviceState {
     var silenceSlots: [AlarmSlot] = []
     var seqSlots: [AlarmSlot] = []
     var offline = false
-    /// When the preprocessor received the last will that put the device offline (UTC ms).
-    var offlineAt: Int64 = .min
     /// Samples already evaluated (at-least-once delivery brings some twice).
     var duplicates = DuplicateFilter()
     /// The KPI bucket of the device's site and line.

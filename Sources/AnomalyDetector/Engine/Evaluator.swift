@@ -63,9 +63,7 @@ public final class Evaluator {
             rebuild(device, state: state)
         }
         let time = record.eventTime
-        // Back online only with a sample received after the last will: one published just before the device went
-        // away can reach the detector after the will (another topic), and must not undo the suppression.
-        if device.offline, record.receiveTime > device.offlineAt { setOffline(device, false, at: record.receiveTime, state: state) }
+        if device.offline { setOffline(device, false, at: record.receiveTime, state: state) }
         var value: Double?
         for index in device.metricSlots.indices {
             if !device.metricSlots[index].sharesKeyWithPrevious {
@@ -109,7 +107,6 @@ public final class Evaluator {
             device.silenceSlots[index].detector = .silence(detector)
             step(&device.silenceSlots[index], condition, time: time, device: device, state: state)
         }
-        if !online { device.offlineAt = max(device.offlineAt, time) }
         setOffline(device, !online, at: time, state: state)
     }
 

@@ -103,28 +103,6 @@ import Testing
         #expect(after.contains { $0.record.rule == "silence" && $0.record.transition == .raised && $0.record.level == "offline" })
         #expect(after.contains { $0.record.rule == "limits" && $0.record.state == .suppressed && !$0.retain })
     }
-
-    /// A sample the device sent just before it went away can arrive after its last will (another topic): it must
-    /// not bring the device back online, unsuppress its alarms and raise them a second time.
-    @Test func aSampleReceivedBeforeTheLastWillDoesNotUndoTheSuppression() throws {
-        let harness = try SyntheticHarness("rules:\n  - {name: limits, metric: m, detector: limits, hi: 10}\n")
-        harness.feed([20])
-        #expect(harness.transitions(.raised).count == 1)
-        let lastSampleReceived = harness.time
-        harness.evaluator.status(DeviceStatusRecord(deviceId: "D1", status: .offline, eventTime: harness.time + 5,
-                                                    receiveTime: harness.time + 5, sourceTopic: "status/D1"), partition: 0)
-        #expect(harness.evaluator.takeOutputs().contains { $0.record.state == .suppressed })
-        // The late sample: made and received before the will.
-        harness.evaluator.evaluate(TelemetryRecord(deviceId: "D1", deviceType: "manufacturing", eventTime: lastSampleReceived - 1,
-                                                   receiveTime: lastSampleReceived + 1, seq: 99, metrics: ["m": 20], sourceTopic: "t"),
-                                   partition: 0)
-        let late = harness.evaluator.takeOutputs()
-        #expect(!late.contains { $0.record.transition == .unsuppressed || $0.record.transition == .raised }, "\(late.map(\.record.transition))")
-        // A sample received after the will does bring it back.
-        harness.time += 10_000
-        harness.feed([20])
-        #expect(harness.transitions(.unsuppressed).count == 1)
-    }
 }
 
 @Suite struct SequenceGapDetectorTests {
