@@ -270,14 +270,19 @@ def _count_lines(path, text, device):
         return 0
 
 
+def alert_records(brokers):
+    """Every record on scada.alerts, decoded (undecodable ones skipped)."""
+    for _, _, _, value, _ in kafka_topics.read_topic(brokers, "scada.alerts"):
+        try:
+            yield json.loads(value)
+        except (TypeError, ValueError):
+            continue
+
+
 def alarm_active(brokers, alarm):
     """Whether the latest record of `alarm` on scada.alerts says its condition is present."""
     latest = None
-    for _, _, _, value, _ in kafka_topics.read_topic(brokers, "scada.alerts"):
-        try:
-            record = json.loads(value)
-        except (TypeError, ValueError):
-            continue
+    for record in alert_records(brokers):
         if record.get("alert_id") == alarm and (latest is None or record.get("sequence", 0) >= latest.get("sequence", 0)):
             latest = record
     return bool(latest and latest.get("active"))
@@ -285,15 +290,8 @@ def alarm_active(brokers, alarm):
 
 def raised_transitions(brokers):
     """[(alarm id, event time)] of every `raised` transition on scada.alerts."""
-    raised = []
-    for _, _, _, value, _ in kafka_topics.read_topic(brokers, "scada.alerts"):
-        try:
-            record = json.loads(value)
-        except (TypeError, ValueError):
-            continue
-        if record.get("transition") == "raised":
-            raised.append((record["alert_id"], record.get("event_time", 0)))
-    return raised
+    return [(record["alert_id"], record.get("event_time", 0)) for record in alert_records(brokers)
+            if record.get("transition") == "raised"]
 
 
 def alarms_raised(brokers, before_ms=None, transitions=None):
